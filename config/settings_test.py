@@ -1,0 +1,11 @@
+"""Settings for the test suite: the real settings, with test-only defaults set first."""
+import os
+
+# pytest-django reads settings before any conftest runs, so the defaults must be set here.
+os.environ.setdefault("SAURO_ALLOW_INSECURE_KEY", "1")
+os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+
+from config.settings import *  # noqa: E402,F403
+
+# Hashing passwords slowly protects real accounts; tests create hundreds of throwaway ones.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
