@@ -9,3 +9,7 @@ from config.settings import *  # noqa: E402,F403
 
 # Hashing passwords slowly protects real accounts; tests create hundreds of throwaway ones.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Tests serve static files from the source folders; production serves the collected ones.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True

@@ -185,3 +185,17 @@ class IndicatorTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.text}"
+
+
+class PlanUpload(models.Model):
+    """An uploaded plan file waiting for the Party Office to confirm or cancel its preview."""
+
+    commune = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="+")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    filename = models.CharField(max_length=255)
+    data = models.BinaryField()
+    create_missing = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]

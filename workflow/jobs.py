@@ -1,0 +1,11 @@
+"""Celery jobs of the workflow app: thin callers of services."""
+from celery import shared_task
+from django.utils import timezone
+
+from workflow.models import SchedulerHeartbeat
+
+
+@shared_task(name="workflow.heartbeat", ignore_result=True)
+def heartbeat() -> None:
+    # Safe to run twice: it only moves a timestamp forward.
+    SchedulerHeartbeat.objects.update_or_create(name="beat", defaults={"last_seen": timezone.now()})
