@@ -20,6 +20,12 @@ def test_login_page_is_vietnamese_by_default(client, db):
     assert "Đăng nhập" in response.content.decode()
 
 
+def test_an_english_browser_still_gets_vietnamese_first(client, db):
+    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "Đăng nhập" in response.content.decode()
+    assert response["Content-Language"] == "vi"
+
+
 def test_language_switch_shows_english(client, db):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     response = client.get(reverse("login"))
