@@ -122,6 +122,7 @@ def plan_page_get(*, plan: Plan) -> dict:
     return {
         "plan": plan,
         "summary": six_ro.summary,
+        "task_rows": six_ro.rows,
         "task_lines": _lines_in_document_order(
             [g for g in groups if g.appendix == Appendix.TASKS], [row.task for row in six_ro.rows],
             {row.task.pk: row.six_ro for row in six_ro.rows},

@@ -42,6 +42,7 @@ class PlanImportResult:
     rows: list = field(default_factory=list)
     created_units: list[str] = field(default_factory=list)
     created_posts: list[str] = field(default_factory=list)
+    page: dict = field(default_factory=dict)  # what the plan page shows, read before a dry run rolls back
 
     def as_json(self) -> dict:
         plan = self.plan
@@ -323,7 +324,7 @@ def plan_import(
     overrides: dict | None = None,
 ) -> PlanImportResult:
     """Import a plan's appendices from Word, Excel or CSV files: everything, or nothing and the reasons."""
-    from tasks.selectors import plan_six_ro_get  # selectors read what this service writes
+    from tasks.selectors import plan_page_get  # selectors read what this service writes
 
     tables, heading_lines = _files_read(files=files)
     read = appendix_read(tables=tables)
@@ -342,11 +343,11 @@ def plan_import(
         indicators = _indicators_create(plan=plan, read=read, groups=groups)
         plan.import_warnings = [problem.as_dict() for problem in warnings]
         plan.save(update_fields=["import_warnings"])
-        six_ro = plan_six_ro_get(plan=plan)
+        page = plan_page_get(plan=plan)
         result = PlanImportResult(
             plan=plan, dry_run=dry_run, tasks=len(tasks), indicators=len(indicators), groups=len(groups),
-            warnings=warnings, six_ro=six_ro.summary, rows=six_ro.rows,
-            created_units=created_units, created_posts=created_posts,
+            warnings=warnings, six_ro=page["summary"], rows=page["task_rows"],
+            created_units=created_units, created_posts=created_posts, page=page,
         )
         if dry_run:
             transaction.set_rollback(True)

@@ -56,6 +56,7 @@ def test_party_office_uploads_previews_and_confirms(login, people, thanh_mien):
     page = preview.content.decode()
     assert preview.status_code == 200
     assert "Kiện toàn Ban Chỉ đạo" in page and "6 rõ" in page
+    assert "Tỷ lệ phủ sóng 5G trên địa bàn xã." in page and "Đạt trên 3,5%" in page
     assert Plan.objects.count() == 0, "a preview writes nothing"
 
     confirmed = client.post(reverse("plan_upload_confirm", args=[upload.pk]))
