@@ -33,6 +33,21 @@ def office_kind_inspect(*, data: bytes) -> str:
     return kind
 
 
+def archive_safety_inspect(*, data: bytes) -> list[str]:
+    """The checks of `office_kind_inspect` (entry count, size, compression ratio, macros, XML entities)
+    on any ZIP, without requiring a Word or Excel part; return the entry names in archive order.
+
+    For callers that decide the kind themselves (workflow/uploadcheck.py also accepts OpenDocument files).
+    """
+    with _archive_open(data=data) as archive:
+        entries = archive.infolist()
+        _bomb_refuse(entries=entries)
+        _macros_refuse(archive=archive, entries=entries, names={entry.filename.lower() for entry in entries})
+        for entry in entries:
+            _entities_refuse(name=entry.filename, content=_entry_read(archive=archive, entry=entry))
+    return [entry.filename for entry in entries]
+
+
 def archive_parts_read(*, data: bytes, prefix: str) -> Iterator[tuple[str, bytes]]:
     """The parts under `prefix` of an archive that `office_kind_inspect` already accepted."""
     with _archive_open(data=data) as archive:
