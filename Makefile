@@ -26,14 +26,10 @@ demo: setup
 test: setup
 	$(BIN)/python -m pytest
 
-# Regenerate the Vietnamese catalogue after adding strings (needs GNU gettext): translations
-# live in locale/sources/*.po and are merged in; anything new shows up untranslated and fails the tests.
+# Rebuild the Vietnamese catalogue after adding strings (needs GNU gettext); translations live
+# in locale/sources/*.po, and anything new fails tests/test_translations.py until it is added there.
 messages: setup
-	DEBUG=1 $(BIN)/python manage.py makemessages -l vi --no-obsolete --ignore=.venv --ignore=var --ignore=bench --ignore=tests
-	msgcat --use-first locale/sources/*.po -o var/compendium.po
-	msgmerge -q --no-fuzzy-matching --compendium var/compendium.po locale/vi/LC_MESSAGES/django.po \
-		locale/vi/LC_MESSAGES/django.po -o locale/vi/LC_MESSAGES/django.po
-	msgfmt --check -o locale/vi/LC_MESSAGES/django.mo locale/vi/LC_MESSAGES/django.po
+	BIN=$(BIN) ./scripts/messages.sh
 
 clean:
 	rm -rf var

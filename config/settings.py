@@ -94,7 +94,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "viewflow"]
 USE_I18N = True
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_TZ = True
@@ -112,6 +112,10 @@ STORAGES = {
 
 # Uploaded plan files: refuse anything larger before reading it.
 SAURO_IMPORT_MAX_BYTES = env_int("SAURO_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+# Submitted output files (decisions, plans, reports): the largest accepted, and where they are kept,
+# outside MEDIA_ROOT so that nothing serves them except the permission-checked download view.
+SAURO_UPLOAD_MAX_BYTES = env_int("SAURO_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+PRIVATE_MEDIA_ROOT = Path(env_str("SAURO_PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
@@ -148,6 +152,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
 
+from celery.schedules import crontab  # noqa: E402
+
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "workflow.heartbeat", "schedule": 60.0},
+    # Recurring tasks get their next occurrence ahead of time, every night and once at noon.
+    "occurrences-generate": {"task": "workflow.occurrences_generate", "schedule": crontab(minute=15, hour="1,12")},
 }

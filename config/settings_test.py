@@ -13,3 +13,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tests serve static files from the source folders; production serves the collected ones.
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
+
+# Files submitted in tests go to a throwaway folder, never to var/.
+import tempfile  # noqa: E402
+
+PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="sauro-test-private-"))

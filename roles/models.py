@@ -11,6 +11,8 @@ class Commune(models.Model):
     slug = models.SlugField(_("code"), max_length=80, unique=True)
     name = models.CharField(_("name"), max_length=200)
     province = models.CharField(_("province or city"), max_length=200, blank=True)
+    # The commune's policy: outputs of these kinds also need the directing comrade's approval.
+    directing_approval_kinds = models.JSONField(_("outputs the directing comrade approves"), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -1,5 +1,9 @@
 """The one access policy: every "may this person do this to this object" is answered here.
 
+Occurrences: a unit head is whoever holds the unit's head post today, so a post changing hands
+moves the open work with it; staff and supporting members come from role grants on their unit;
+the directing comrade is whoever holds the occurrence's directing post today.
+
 Grants sit on coarse objects (commune, unit); plans and their rows inherit through their
 foreign keys. Views, commands and queries ask this module and nothing else.
 """
@@ -7,14 +11,16 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
-from roles.models import Commune, Role, RoleGrant, User
+from roles.models import Commune, PostHolding, Role, RoleGrant, User
 
 
 class Action(StrEnum):
     VIEW = "view"
     IMPORT_PLAN = "import_plan"
+    ACTIVATE_PLAN = "activate_plan"
     ADMINISTER = "administer"
 
 
@@ -47,7 +53,7 @@ def commune_allows(*, user: User, action: Action, commune: Commune) -> bool:
     roles = _commune_roles(user=user, commune=commune)
     if action == Action.VIEW:
         return bool(roles)
-    if action == Action.IMPORT_PLAN:
+    if action in (Action.IMPORT_PLAN, Action.ACTIVATE_PLAN):
         return bool(roles & _IMPORTERS)
     if action == Action.ADMINISTER:
         return bool(roles & _ADMINISTRATORS)
@@ -78,3 +84,104 @@ def communes_importable(*, user: User) -> QuerySet[Commune]:
     return Commune.objects.filter(
         pk__in=RoleGrant.objects.filter(person=user, role__in=_IMPORTERS).values("commune_id")
     )
+
+
+# Occurrences
+
+COMMUNE_WIDE_VIEWERS = {Role.PARTY_OFFICE, Role.INSPECTION, Role.FRONT, Role.COMMUNE_ADMIN}
+
+
+class OccurrenceAction(StrEnum):
+    VIEW = "view"
+    ACCEPT = "accept"
+    SUBMIT = "submit"
+    REVIEW = "review"
+    DIRECTING_REVIEW = "directing_review"
+    CONTRIBUTE = "contribute"
+    REQUEST_EXTENSION = "request_extension"
+    DECIDE_EXTENSION = "decide_extension"
+
+
+def _current_holdings(*, user: User):
+    today = timezone.localdate()
+    return PostHolding.objects.filter(person=user, started_on__lte=today).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=today)
+    )
+
+
+def headed_unit_ids(*, user: User) -> set[int]:
+    return set(_current_holdings(user=user).filter(post__is_unit_head=True).values_list("post__unit_id", flat=True))
+
+
+def held_post_ids(*, user: User) -> set[int]:
+    return set(_current_holdings(user=user).values_list("post_id", flat=True))
+
+
+def member_unit_ids(*, user: User) -> set[int]:
+    granted = RoleGrant.objects.filter(person=user, role__in=[Role.STAFF, Role.UNIT_HEAD], unit__isnull=False)
+    return set(granted.values_list("unit_id", flat=True)) | headed_unit_ids(user=user)
+
+
+def _commune_wide_ids(*, user: User) -> set[int]:
+    return set(
+        RoleGrant.objects.filter(person=user, role__in=COMMUNE_WIDE_VIEWERS, commune__isnull=False)
+        .values_list("commune_id", flat=True)
+    )
+
+
+def _provinces(*, user: User) -> set[str]:
+    return set(RoleGrant.objects.filter(person=user, role=Role.PROVINCE_VIEWER).values_list("province", flat=True))
+
+
+def occurrences_visible(*, user: User, queryset: QuerySet) -> QuerySet:
+    """Narrow `queryset` (of Occurrence) to what `user` may see, as one SQL filter."""
+    if not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    from workflow.models import Contribution
+
+    units = member_unit_ids(user=user)
+    supported = Exists(Contribution.objects.filter(occurrence=OuterRef("pk"), unit_id__in=units))
+    condition = (
+        Q(commune_id__in=_commune_wide_ids(user=user))
+        | Q(commune__province__in=_provinces(user=user))
+        | Q(unit_id__in=units)
+        | Q(directing_post_id__in=held_post_ids(user=user))
+        | Q(assignee=user)
+    )
+    return queryset.filter(condition | Q(supported))
+
+
+def occurrence_allows(*, user: User, action: OccurrenceAction, occurrence) -> bool:
+    """May `user` do `action` on `occurrence` now? Status rules live in the services."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if action == OccurrenceAction.VIEW:
+        from workflow.models import Occurrence
+
+        return occurrences_visible(user=user, queryset=Occurrence.objects.filter(pk=occurrence.pk)).exists()
+    is_head = occurrence.unit_id in headed_unit_ids(user=user)
+    if action in (OccurrenceAction.ACCEPT, OccurrenceAction.REVIEW):
+        return is_head
+    if action in (OccurrenceAction.SUBMIT, OccurrenceAction.REQUEST_EXTENSION):
+        return is_head or (occurrence.assignee_id is not None and occurrence.assignee_id == user.pk)
+    if action == OccurrenceAction.DIRECTING_REVIEW:
+        return occurrence.directing_post_id is not None and occurrence.directing_post_id in held_post_ids(user=user)
+    if action == OccurrenceAction.DECIDE_EXTENSION:
+        if occurrence.directing_post_id is not None:
+            return occurrence.directing_post_id in held_post_ids(user=user)
+        return occurrence.commune_id in set(RoleGrant.objects.filter(
+            person=user, role=Role.PARTY_OFFICE).values_list("commune_id", flat=True))
+    if action == OccurrenceAction.CONTRIBUTE:
+        return occurrence.contributions.filter(unit_id__in=member_unit_ids(user=user)).exists()
+    return False
+
+
+def unit_staff(*, unit_id: int) -> QuerySet[User]:
+    """The people a unit head may hand an occurrence to: the unit's staff and its head."""
+    heads = PostHolding.objects.filter(post__unit_id=unit_id, post__is_unit_head=True, ended_on__isnull=True)
+    return User.objects.filter(
+        Q(role_grants__unit_id=unit_id, role_grants__role__in=[Role.STAFF, Role.UNIT_HEAD])
+        | Q(pk__in=heads.values("person_id"))
+    ).distinct().order_by("full_name")

@@ -1,7 +1,7 @@
 """Writes for communes, units, posts and post holdings."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import transaction
 
@@ -55,7 +55,7 @@ def post_assign(*, post: Post, person: User, started_on: date) -> PostHolding:
     if current is not None:
         if current.person_id == person.pk:
             return current
-        current.ended_on = max(current.started_on, started_on)
+        current.ended_on = max(current.started_on, started_on - timedelta(days=1))
         current.save(update_fields=["ended_on"])
     return PostHolding.objects.create(post=post, person=person, started_on=started_on)
 

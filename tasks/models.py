@@ -111,6 +111,8 @@ class Task(models.Model):
     timeline_text = models.TextField(_("timeline (as written)"), blank=True)
     timeline = models.JSONField(_("timeline (parsed)"), default=dict)
     first_due_on = models.DateField(_("first due date"), null=True, blank=True)
+    # Empty: follow the commune's policy on which outputs the directing comrade approves.
+    needs_directing_approval = models.BooleanField(_("the directing comrade approves"), null=True, blank=True)
     unresolved_names = models.JSONField(default=list, blank=True)
 
     class Meta:

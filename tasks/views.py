@@ -28,7 +28,16 @@ def plan_detail(request, plan_id: int):
     plan = get_object_or_404(Plan.objects.select_related("commune"), pk=plan_id)
     if not plan_allows(user=request.user, action=Action.VIEW, plan=plan):
         raise PermissionDenied
-    return render(request, "tasks/plan_detail.html", plan_page_get(plan=plan))
+    from workflow.selectors import plan_live_status_get
+
+    context = plan_page_get(plan=plan)
+    context["can_activate"] = plan.status == "draft" and plan_allows(
+        user=request.user, action=Action.ACTIVATE_PLAN, plan=plan)
+    live = plan_live_status_get(plan_id=plan.pk)
+    for line in context["task_lines"]:
+        if line.item is not None:
+            line.item.live = live.get(line.item.pk)
+    return render(request, "tasks/plan_detail.html", context)
 
 
 @login_required

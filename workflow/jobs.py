@@ -9,3 +9,11 @@ from workflow.models import SchedulerHeartbeat
 def heartbeat() -> None:
     # Safe to run twice: it only moves a timestamp forward.
     SchedulerHeartbeat.objects.update_or_create(name="beat", defaults={"last_seen": timezone.now()})
+
+
+@shared_task(name="workflow.occurrences_generate", ignore_result=True, acks_late=True)
+def occurrences_generate_job() -> int:
+    # Thin caller: the service claims its rows, so a repeat or a second worker creates nothing twice.
+    from workflow.services import occurrences_generate
+
+    return occurrences_generate()

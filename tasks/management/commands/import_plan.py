@@ -28,6 +28,8 @@ class Command(BaseCommand):
         parser.add_argument("--create-missing", action="store_true", help="create the commune, units and posts it names")
         parser.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
         parser.add_argument("--json", action="store_true", help="print one JSON object")
+        parser.add_argument("--activate", action="store_true",
+                            help="activate the plan at once: create each task's occurrences and start their flows")
         parser.add_argument("--number", default="", help="the plan's number and symbol, e.g. 03-KH/ĐU")
         parser.add_argument("--title", default="")
         parser.add_argument("--issued-on", default="", help="dd/mm/yyyy")
@@ -51,9 +53,16 @@ class Command(BaseCommand):
                 self.stdout.write(json.dumps({"error": [p.as_dict() for p in failed.problems]}, ensure_ascii=False))
             message = "\n".join(problem.as_text() for problem in failed.problems)
             raise CommandError(f"Không nhập được kế hoạch / the plan was not imported:\n{message}") from failed
+        report = result.as_json()
+        if options["activate"] and not result.dry_run:
+            from workflow.services import plan_activate
+
+            report["occurrences"] = plan_activate(plan=result.plan, actor=None).occurrences
         if options["json"]:
-            self.stdout.write(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
+            self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))
             return
+        if "occurrences" in report:
+            self.stdout.write(f"Đã triển khai / activated: {report['occurrences']} occurrences")
         self._summary_write(result)
 
     def _summary_write(self, result) -> None:

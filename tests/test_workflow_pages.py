@@ -1,0 +1,92 @@
+"""Every page and action of the workflow, for every role: who gets in, who gets 403."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from roles.models import Unit
+from workflow.models import Occurrence, OccurrenceStatus
+from workflow.services import plan_activate
+
+ROLES = ["party_office", "unit_head", "staff", "supporting", "directing", "inspection", "front", "admin",
+         "other_commune", "no_role"]
+
+
+@pytest.fixture
+def occurrence(thanh_mien_plan, people):
+    with time_machine.travel(date(2025, 9, 10), tick=False):
+        plan_activate(plan=thanh_mien_plan, actor=people["party_office"])
+    return Occurrence.objects.get(plan=thanh_mien_plan, task__number="7")
+
+
+# Who may open the task page of task 7 (lead: Phòng Văn hóa - Xã hội, directed by the VHXH deputy chair).
+SEES_OCCURRENCE = {"party_office", "unit_head", "staff", "directing", "inspection", "front", "admin"}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_task_page_matrix(login, people, occurrence, role):
+    response = login(people[role]).get(reverse("occurrence_detail", args=[occurrence.pk]))
+    assert response.status_code == (200 if role in SEES_OCCURRENCE else 403)
+    if response.status_code == 200:
+        page = response.content.decode()
+        assert "Xây dựng kế hoạch thực hiện, cụ thể hóa của Ủy ban nhân dân xã." in page
+        assert "30/09/2025" in page
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_my_work_opens_for_everyone_logged_in_and_shows_only_their_steps(login, people, occurrence, role):
+    response = login(people[role]).get(reverse("my_work"))
+    assert response.status_code == 200
+    listed = f'data-occurrence="{occurrence.pk}"' in response.content.decode()
+    assert listed == (role == "unit_head")
+
+
+QUEUE_VIEWERS = {"party_office", "unit_head", "staff", "inspection", "front", "admin"}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_unit_queue_matrix(login, people, occurrence, role):
+    response = login(people[role]).get(reverse("unit_queue", args=[occurrence.unit_id]))
+    assert response.status_code == (200 if role in QUEUE_VIEWERS else 403)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_accept_matrix(login, people, occurrence, role):
+    response = login(people[role]).post(reverse("occurrence_accept", args=[occurrence.pk]),
+                                        {"assignee": people["staff"].pk})
+    occurrence.refresh_from_db()
+    if role == "unit_head":
+        assert response.status_code == 302 and occurrence.status == OccurrenceStatus.IN_PROGRESS
+    else:
+        assert response.status_code == 403 and occurrence.status == OccurrenceStatus.ASSIGNED
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_activate_matrix(login, people, thanh_mien_plan, role):
+    response = login(people[role]).post(reverse("plan_activate", args=[thanh_mien_plan.pk]))
+    thanh_mien_plan.refresh_from_db()
+    if role in ("party_office", "admin"):
+        assert response.status_code == 302 and thanh_mien_plan.status == "active"
+    else:
+        assert response.status_code == 403 and thanh_mien_plan.status == "draft"
+
+
+@pytest.mark.parametrize("action", ["output_submit", "output_review", "extension_request"])
+@pytest.mark.parametrize("role", ["supporting", "inspection", "front", "other_commune", "no_role"])
+def test_read_only_and_outside_roles_cannot_act(login, people, occurrence, role, action):
+    response = login(people[role]).post(reverse(action, args=[occurrence.pk]), {})
+    assert response.status_code == 403
+
+
+def test_the_plan_page_shows_live_status_after_activation(login, people, occurrence):
+    page = login(people["party_office"]).get(reverse("plan_detail", args=[occurrence.plan_id])).content.decode()
+    assert "0/1" in page and "quá hạn" in page
+
+
+def test_nobody_outside_the_commune_sees_its_occurrences_in_any_list(login, people, occurrence):
+    client = login(people["other_commune"])
+    assert f'data-occurrence="{occurrence.pk}"' not in client.get(reverse("my_work")).content.decode()
+    assert client.get(reverse("unit_queue", args=[occurrence.unit_id])).status_code == 403
