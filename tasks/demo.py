@@ -14,6 +14,7 @@ from roles.models import Commune, Post, PostHolding, Role, RoleGrant, UnitKind, 
 from roles.services import post_assign, post_create, role_grant, unit_create
 from tasks.models import Plan
 from tasks.services import PlanFile, plan_import
+from workflow.services import plan_activate
 
 DEMO_PASSWORD = "sauro-demo-2025"
 DATA = Path(__file__).resolve().parent / "demo_data"
@@ -45,6 +46,7 @@ class DemoCommune:
     units: tuple[DemoUnit, ...]
     commune_posts: tuple[str, ...]
     logins: tuple[DemoLogin, ...]
+    directing_approval_kinds: tuple[str, ...] = ("decision",)
 
 
 _COMMON_UNITS = (
@@ -76,7 +78,7 @@ def _logins(prefix: str, names: dict[str, str]) -> tuple[DemoLogin, ...]:
 DEMO_COMMUNES = (
     DemoCommune(
         slug="thanh-mien", name="Xã Thanh Miện", province="Hải Phòng", plan_file="thanh_mien_phu_luc.docx",
-        units=_COMMON_UNITS,
+        units=_COMMON_UNITS, directing_approval_kinds=("decision", "plan"),
         commune_posts=("Bí thư Đảng ủy", "Phó Chủ tịch UBND xã", "Phó Chủ tịch UBND xã phụ trách khối VHXH",
                        "Phó Chủ tịch UBND xã phụ trách khối Kinh tế"),
         logins=_logins("thanhmien", {
@@ -107,7 +109,8 @@ def _person_make(*, username: str, full_name: str, commune: Commune | None) -> U
 
 def demo_commune_build(*, spec: DemoCommune) -> Commune:
     """A demo commune with its units, posts, people and roles, but no plan."""
-    commune = Commune.objects.create(slug=spec.slug, name=spec.name, province=spec.province)
+    commune = Commune.objects.create(slug=spec.slug, name=spec.name, province=spec.province,
+                                     directing_approval_kinds=list(spec.directing_approval_kinds))
     units = {u.name: unit_create(commune=commune, name=u.name, kind=u.kind, aliases=list(u.aliases)) for u in spec.units}
     for title in spec.commune_posts:
         post_create(commune=commune, title=title)
@@ -129,7 +132,15 @@ def demo_commune_build(*, spec: DemoCommune) -> Commune:
 
 
 def demo_reset() -> None:
+    from viewflow.workflow.models import Process
+
+    from workflow.models import Occurrence
+
     slugs = [spec.slug for spec in DEMO_COMMUNES]
+    occurrences = Occurrence.objects.filter(commune__slug__in=slugs)
+    process_ids = list(occurrences.exclude(process__isnull=True).values_list("process_id", flat=True))
+    occurrences.delete()
+    Process.objects.filter(pk__in=process_ids).delete()
     Plan.objects.filter(commune__slug__in=slugs).delete()
     PostHolding.objects.filter(post__commune__slug__in=slugs).delete()
     RoleGrant.objects.filter(person__commune__slug__in=slugs).delete()
@@ -149,7 +160,9 @@ def demo_load(*, reset: bool) -> list[tuple[str, str, str]]:
     for spec in DEMO_COMMUNES:
         commune = demo_commune_build(spec=spec)
         plan_file = DATA / spec.plan_file
-        plan_import(commune_slug=commune.slug, files=[PlanFile(name=plan_file.name, data=plan_file.read_bytes())])
+        plan = plan_import(commune_slug=commune.slug,
+                           files=[PlanFile(name=plan_file.name, data=plan_file.read_bytes())]).plan
+        plan_activate(plan=plan, actor=None)
         logins += [(login.username, str(Role(login.role).label), commune.name) for login in spec.logins]
     province = _person_make(username=PROVINCE_LOGIN.username, full_name=PROVINCE_LOGIN.full_name, commune=None)
     role_grant(person=province, role=Role.PROVINCE_VIEWER, province="Hải Phòng")

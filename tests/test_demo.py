@@ -53,3 +53,12 @@ def test_province_viewer_sees_only_its_province(client, db):
 
     home = client.get(reverse("home")).content.decode()
     assert "Xã Thanh Miện" in home and "Xã Trường Giang" not in home
+
+
+def test_the_demo_plans_are_active_so_my_work_has_something(client, db):
+    call_command("demo_load", "--reset", stdout=io.StringIO())
+    client.force_login(User.objects.get(username="thanhmien.truongphong"))
+
+    page = client.get(reverse("my_work")).content.decode()
+    assert "Xây dựng kế hoạch thực hiện, cụ thể hóa của Ủy ban nhân dân xã." in page
+    assert Plan.objects.filter(status="active").count() == 2
