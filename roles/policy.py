@@ -61,8 +61,18 @@ def commune_allows(*, user: User, action: Action, commune: Commune) -> bool:
 
 
 def plan_allows(*, user: User, action: Action, plan) -> bool:
-    """A plan inherits its commune's grants."""
-    return commune_allows(user=user, action=action, commune=plan.commune)
+    """A plan inherits its commune's grants; a guardian grant on the plan itself adds viewing."""
+    if commune_allows(user=user, action=action, commune=plan.commune):
+        return True
+    return action == Action.VIEW and user.is_authenticated and user.is_active and plan.pk in plans_shared_ids(user=user)
+
+
+def plans_shared_ids(*, user: User) -> set[int]:
+    """Plans shared with `user` one by one (guardian's direct foreign-key grants)."""
+    from tasks.models import PlanUserObjectPermission
+
+    return set(PlanUserObjectPermission.objects.filter(user=user, permission__codename="view_plan")
+               .values_list("content_object_id", flat=True))
 
 
 def communes_visible(*, user: User) -> QuerySet[Commune]:
@@ -145,6 +155,7 @@ def occurrences_visible(*, user: User, queryset: QuerySet) -> QuerySet:
     supported = Exists(Contribution.objects.filter(occurrence=OuterRef("pk"), unit_id__in=units))
     condition = (
         Q(commune_id__in=_commune_wide_ids(user=user))
+        | Q(plan_id__in=plans_shared_ids(user=user))
         | Q(commune__province__in=_provinces(user=user))
         | Q(unit_id__in=units)
         | Q(directing_post_id__in=held_post_ids(user=user))

@@ -201,3 +201,19 @@ class PlanUpload(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+
+from guardian.models import UserObjectPermissionBase  # noqa: E402
+
+
+class PlanUserObjectPermission(UserObjectPermissionBase):
+    """A grant on one plan (guardian's direct foreign key, not its slow generic one).
+
+    Used to share a single plan read-only with someone who has no role in its commune, such as
+    a reviewer from the province; roles.policy consults it.
+    """
+
+    content_object = models.ForeignKey(Plan, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        abstract = False

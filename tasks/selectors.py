@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import get_language
 
 from roles.models import Unit, User
@@ -27,7 +27,11 @@ class PlanSixRo:
 
 
 def plans_visible(*, user: User) -> QuerySet[Plan]:
-    return Plan.objects.filter(commune__in=communes_visible(user=user)).select_related("commune")
+    from roles.policy import plans_shared_ids
+
+    return Plan.objects.filter(
+        Q(commune__in=communes_visible(user=user)) | Q(pk__in=plans_shared_ids(user=user))
+    ).select_related("commune")
 
 
 def _collective_label(key: str) -> str:

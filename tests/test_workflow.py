@@ -36,21 +36,28 @@ def active_plan(thanh_mien_plan, people):
     return thanh_mien_plan
 
 
-def _occurrence(plan, number: str, unit_name: str | None = None) -> Occurrence:
+def _occurrence(plan, number: str, unit_name: str | None = None, *, directing: bool = False) -> Occurrence:
+    """An occurrence of the plan; whether it needs the directing comrade is said by each test."""
     found = Occurrence.objects.filter(plan=plan, task__number=number)
     if unit_name:
         found = found.filter(unit__name=unit_name)
-    return found.get()
+    occurrence = found.get()
+    occurrence.needs_directing_approval = directing
+    occurrence.save(update_fields=["needs_directing_approval"])
+    return occurrence
 
 
 def test_activation_makes_one_occurrence_per_lead_unit_and_period(active_plan, thanh_mien):
     units = Unit.objects.filter(commune=thanh_mien).count()
 
-    assert active_plan.status == PlanStatus.ACTIVE or active_plan.__class__.objects.get(pk=active_plan.pk).status == "active"
+    active_plan.refresh_from_db()
+    assert active_plan.status == PlanStatus.ACTIVE
     assert Occurrence.objects.filter(plan=active_plan, task__number="6").count() == units  # a collective lead
     assert Occurrence.objects.filter(plan=active_plan, task__number="7").count() == 1
     assert Occurrence.objects.filter(plan=active_plan, task__number="12").count() == 0  # only on request
-    seven = _occurrence(active_plan, "7")
+    seven = Occurrence.objects.get(plan=active_plan, task__number="7")
+    assert seven.needs_directing_approval  # Thanh Miện's policy: plans also go to the directing comrade
+    assert seven.directing_post.title == "Phó Chủ tịch UBND xã phụ trách khối VHXH"
     assert (seven.due_on, seven.original_due_on, seven.period_key) == (date(2025, 9, 30), date(2025, 9, 30), "once")
     assert seven.status == OccurrenceStatus.ASSIGNED and seven.unit.name == "Phòng Văn hóa - Xã hội"
     assert _occurrence(active_plan, "4").period_key == "2025"
@@ -101,9 +108,7 @@ def _walk_to_submitted(occurrence, people, **document):
 
 
 def test_the_whole_loop_with_a_return_and_the_directing_comrade(active_plan, people):
-    occurrence = _occurrence(active_plan, "7")
-    occurrence.needs_directing_approval = True
-    occurrence.save()
+    occurrence = _occurrence(active_plan, "7", directing=True)
     with time_machine.travel(date(2025, 9, 15), tick=False):
         _walk_to_submitted(occurrence, people)
         output_review(occurrence=occurrence, actor=people["unit_head"], approve=False, reason="Thiếu phụ lục")

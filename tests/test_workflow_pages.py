@@ -90,3 +90,19 @@ def test_nobody_outside_the_commune_sees_its_occurrences_in_any_list(login, peop
     client = login(people["other_commune"])
     assert f'data-occurrence="{occurrence.pk}"' not in client.get(reverse("my_work")).content.decode()
     assert client.get(reverse("unit_queue", args=[occurrence.unit_id])).status_code == 403
+
+
+def test_a_plan_shared_through_guardian_is_visible_read_only(login, people, occurrence):
+    from guardian.shortcuts import assign_perm
+
+    reviewer = people["no_role"]
+    client = login(reviewer)
+    assert client.get(reverse("plan_detail", args=[occurrence.plan_id])).status_code == 403
+
+    assign_perm("tasks.view_plan", reviewer, occurrence.plan)
+
+    assert client.get(reverse("plan_detail", args=[occurrence.plan_id])).status_code == 200
+    assert client.get(reverse("occurrence_detail", args=[occurrence.pk])).status_code == 200
+    assert client.post(reverse("occurrence_accept", args=[occurrence.pk]),
+                       {"assignee": people["staff"].pk}).status_code == 403
+    assert client.post(reverse("plan_activate", args=[occurrence.plan_id])).status_code == 403
