@@ -16,5 +16,6 @@ WHITENOISE_USE_FINDERS = True
 
 # Files submitted in tests go to a throwaway folder, never to var/.
 import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="sauro-test-private-"))

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from roles.models import Commune, Post, Unit, User
+from roles.models import Commune, User
 from roles.selectors import post_directory_get, unit_directory_get
 from roles.services import post_create, unit_create
 from roles.unitnames import post_reference_resolve, unit_canonical_name, unit_kind_guess, unit_references_resolve, name_fold
@@ -130,61 +131,59 @@ _COLUMN_LABELS = {
 }
 
 
-def _units_resolve(*, commune: Commune, read: AppendixRead, create_missing: bool) -> list[str]:
-    """Make sure every unit the appendix names exists; return the names created."""
-    directory = unit_directory_get(commune=commune)
-    unknown = [
-        _NameRef(name, ref.table, ref.row, ref.column)
-        for ref in _unit_cells(read)
-        for name in unit_references_resolve(text=ref.text, directory=directory).unknown
-    ]
-    if not unknown:
-        return []
-    if not create_missing:
+@dataclass(frozen=True)
+class _NameKind:
+    """How one kind of name (units, posts) is looked up, reported and created."""
+
+    cells: Callable[[AppendixRead], list["_NameRef"]]
+    directory_get: Callable[[Commune], object]
+    unknown_of: Callable[[str, object], tuple[str, ...]]  # names in a cell that matched nothing
+    create: Callable[[Commune, str], str]  # creates one, returns its name
+    message: object  # a lazy template with %(name)s and %(commune)s
+
+
+_UNITS = _NameKind(
+    cells=lambda read: _unit_cells(read),
+    directory_get=lambda commune: unit_directory_get(commune=commune),
+    unknown_of=lambda text, directory: unit_references_resolve(text=text, directory=directory).unknown,
+    create=lambda commune, text: _unit_create_from(commune=commune, text=text),
+    message=_("“%(name)s” is not a unit of %(commune)s. Add the unit or this spelling of it first, "
+              "or import with “create missing units”."),
+)
+_POSTS = _NameKind(
+    cells=lambda read: _post_cells(read),
+    directory_get=lambda commune: post_directory_get(commune=commune),
+    unknown_of=lambda text, directory: post_reference_resolve(text=text, directory=directory).unknown,
+    create=lambda commune, text: post_create(commune=commune, title=_post_title(text)).title,
+    message=_("“%(name)s” is not a post of %(commune)s. Add the post first, or import with "
+              "“create missing units”."),
+)
+
+
+def _unit_create_from(*, commune: Commune, text: str) -> str:
+    name = unit_canonical_name(text=text)
+    unit_create(commune=commune, name=name, kind=unit_kind_guess(name=name))
+    return name
+
+
+def _names_resolve(*, kind: _NameKind, commune: Commune, read: AppendixRead, create_missing: bool) -> list[str]:
+    """Make sure every name of this kind the appendix uses exists; return the names created."""
+    directory = kind.directory_get(commune)
+    unknown = [_NameRef(name, ref.table, ref.row, ref.column)
+               for ref in kind.cells(read) for name in kind.unknown_of(ref.text, directory)]
+    if unknown and not create_missing:
         first_of_each = {name_fold(text=ref.text): ref for ref in reversed(unknown)}
         raise PlanImportFailed([
-            _problem(table=ref.table, row=ref.row, column=_COLUMN_LABELS[ref.column], message=message_format(
-                template=_("“%(name)s” is not a unit of %(commune)s. Add the unit or this spelling of it first, "
-                           "or import with “create missing units”."), name=ref.text, commune=commune.name))
+            _problem(table=ref.table, row=ref.row, column=_COLUMN_LABELS[ref.column],
+                     message=message_format(template=kind.message, name=ref.text, commune=commune.name))
             for ref in sorted(first_of_each.values(), key=lambda r: (r.table, r.row))
         ])
     created = []
     for ref in unknown:
-        # Re-resolve against what was just created, so "Công an" finds the "Công an xã" made a row earlier.
-        if not unit_references_resolve(text=ref.text, directory=directory).unknown:
-            continue
-        name = unit_canonical_name(text=ref.text)
-        unit_create(commune=commune, name=name, kind=unit_kind_guess(name=name))
-        created.append(name)
-        directory = unit_directory_get(commune=commune)
-    return created
-
-
-def _posts_resolve(*, commune: Commune, read: AppendixRead, create_missing: bool) -> list[str]:
-    directory = post_directory_get(commune=commune)
-    unknown = [
-        _NameRef(name, ref.table, ref.row, ref.column)
-        for ref in _post_cells(read)
-        for name in post_reference_resolve(text=ref.text, directory=directory).unknown
-    ]
-    if not unknown:
-        return []
-    if not create_missing:
-        first_of_each = {name_fold(text=ref.text): ref for ref in reversed(unknown)}
-        raise PlanImportFailed([
-            _problem(table=ref.table, row=ref.row, column=_COLUMN_LABELS[ref.column], message=message_format(
-                template=_("“%(name)s” is not a post of %(commune)s. Add the post first, or import with "
-                           "“create missing units”."), name=ref.text, commune=commune.name))
-            for ref in sorted(first_of_each.values(), key=lambda r: (r.table, r.row))
-        ])
-    created = []
-    for ref in unknown:
-        if not post_reference_resolve(text=ref.text, directory=directory).unknown:
-            continue
-        title = _post_title(ref.text)
-        post_create(commune=commune, title=title)
-        created.append(title)
-        directory = post_directory_get(commune=commune)
+        # Look again: "Công an" finds the "Công an xã" created a row earlier.
+        if kind.unknown_of(ref.text, directory):
+            created.append(kind.create(commune, ref.text))
+            directory = kind.directory_get(commune)
     return created
 
 
@@ -334,8 +333,8 @@ def plan_import(
     with transaction.atomic():
         commune = _commune_get(slug=commune_slug, create_missing=create_missing, name=commune_name,
                                heading_lines=heading_lines)
-        created_units = _units_resolve(commune=commune, read=read, create_missing=create_missing)
-        created_posts = _posts_resolve(commune=commune, read=read, create_missing=create_missing)
+        created_units = _names_resolve(kind=_UNITS, commune=commune, read=read, create_missing=create_missing)
+        created_posts = _names_resolve(kind=_POSTS, commune=commune, read=read, create_missing=create_missing)
         plan = _plan_create(commune=commune, heading=plan_heading_read(lines=heading_lines), files=files,
                             overrides=overrides or {}, imported_by=imported_by, warnings=warnings)
         groups = _groups_create(plan=plan, read=read)

@@ -7,7 +7,6 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from roles.models import Unit
 from workflow.models import Occurrence, OccurrenceStatus
 from workflow.services import plan_activate
 
