@@ -105,3 +105,76 @@ def test_a_plan_shared_through_guardian_is_visible_read_only(login, people, occu
     assert client.post(reverse("occurrence_accept", args=[occurrence.pk]),
                        {"assignee": people["staff"].pk}).status_code == 403
     assert client.post(reverse("plan_activate", args=[occurrence.plan_id])).status_code == 403
+
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+@pytest.fixture
+def submitted(occurrence, people):
+    """Task 7 accepted, its output submitted with a file, and an extension asked for."""
+    from workflow.services import OutputDocument, extension_request, occurrence_accept, output_submit
+
+    with time_machine.travel(date(2025, 9, 15), tick=False):
+        occurrence_accept(occurrence=occurrence, actor=people["unit_head"], assignee=people["staff"])
+        output = output_submit(occurrence=occurrence, actor=people["staff"], files=[("kh.pdf", PDF)],
+                               document=OutputDocument(kind="plan", number_symbol="1/KH", signer="A",
+                                                       document_date=date(2025, 9, 14)))
+        extension = extension_request(occurrence=occurrence, actor=people["staff"],
+                                      requested_due_on=date(2025, 10, 30), reason="Chờ số liệu")
+    return output.files.get(), extension
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_file_download_matrix(login, people, occurrence, submitted, role):
+    stored, _ = submitted
+    response = login(people[role]).get(reverse("file_download", args=[stored.pk]))
+    assert response.status_code == (200 if role in SEES_OCCURRENCE else 403)
+    if response.status_code == 200:
+        assert b"".join(response.streaming_content) == PDF
+        assert response["Content-Disposition"].startswith("attachment")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_extension_decision_matrix(login, people, occurrence, submitted, role):
+    _, extension = submitted
+    response = login(people[role]).post(reverse("extension_decide", args=[occurrence.pk, extension.pk]),
+                                        {"decision": "approve", "reason": ""})
+    extension.refresh_from_db()
+    if role == "directing":
+        assert response.status_code == 302 and extension.status == "approved"
+    else:
+        assert response.status_code == 403 and extension.status == "pending"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_review_matrix(login, people, occurrence, submitted, role):
+    response = login(people[role]).post(reverse("output_review", args=[occurrence.pk]),
+                                        {"decision": "return", "reason": "Thiếu chữ ký"})
+    occurrence.refresh_from_db()
+    if role == "unit_head":
+        assert response.status_code == 302 and occurrence.status == OccurrenceStatus.RETURNED
+    elif role == "directing":
+        # A reviewer of this occurrence, but not at this step: told so, and nothing changes.
+        assert response.status_code == 302 and occurrence.status == OccurrenceStatus.SUBMITTED
+    else:
+        assert response.status_code == 403 and occurrence.status == OccurrenceStatus.SUBMITTED
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_contribution_matrix(login, people, thanh_mien_plan, role):
+    """Task 7 has no supporting unit in the plan: give it one (Phòng Kinh tế) before activating."""
+    from roles.models import Unit as CommuneUnit
+
+    task = thanh_mien_plan.tasks.get(number="7")
+    task.supporting_units.add(CommuneUnit.objects.get(commune=thanh_mien_plan.commune, name="Phòng Kinh tế"))
+    with time_machine.travel(date(2025, 9, 10), tick=False):
+        plan_activate(plan=thanh_mien_plan, actor=people["party_office"])
+    contribution = Occurrence.objects.get(plan=thanh_mien_plan, task=task).contributions.get()
+    response = login(people[role]).post(
+        reverse("contribution_submit", args=[contribution.occurrence_id, contribution.pk]), {"text": "Ý kiến"})
+    contribution.refresh_from_db()
+    if role == "supporting":
+        assert response.status_code == 302 and contribution.status == "submitted"
+    else:
+        assert response.status_code == 403 and contribution.status == "requested"
