@@ -23,3 +23,10 @@ class PlanUploadForm(forms.Form):
                 _("The file is larger than %(limit)s MB.") % {"limit": settings.SAURO_IMPORT_MAX_BYTES // (1024 * 1024)}
             )
         return upload
+
+
+class PlanHeadingForm(forms.Form):
+    number_symbol = forms.CharField(label=_("Number and symbol"), max_length=100, required=False)
+    issued_on = forms.DateField(label=_("Issued on (dd/mm/yyyy)"), required=False)
+    issuer = forms.CharField(label=_("Issued by"), max_length=255, required=False)
+    title = forms.CharField(label=_("Title"), widget=forms.Textarea(attrs={"rows": 2}))

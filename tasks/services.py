@@ -351,3 +351,19 @@ def plan_import(
         if dry_run:
             transaction.set_rollback(True)
     return result
+
+
+def plan_heading_update(*, plan: Plan, actor: User, number_symbol: str, issued_on, issuer: str, title: str) -> Plan:
+    """Fill in what the document left blank (a plan is often imported before it is numbered)."""
+    from django.core.exceptions import PermissionDenied
+
+    from roles.policy import Action, plan_allows
+
+    if not plan_allows(user=actor, action=Action.IMPORT_PLAN, plan=plan):
+        raise PermissionDenied
+    with transaction.atomic():
+        plan = Plan.objects.select_for_update().get(pk=plan.pk)
+        plan.number_symbol, plan.issued_on = number_symbol.strip(), issued_on
+        plan.issuer, plan.title = issuer.strip(), title.strip() or plan.title
+        plan.save(update_fields=["number_symbol", "issued_on", "issuer", "title"])
+    return plan

@@ -9,11 +9,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from roles.policy import Action, communes_importable, commune_allows, plan_allows
-from tasks.forms import PlanUploadForm
+from tasks.forms import PlanHeadingForm, PlanUploadForm
 from tasks.models import Plan, PlanUpload
 from tasks.problems import PlanImportFailed
 from tasks.selectors import plan_page_get, plans_visible
-from tasks.services import PlanFile, plan_import
+from tasks.services import PlanFile, plan_heading_update, plan_import
 
 
 @login_required
@@ -33,11 +33,32 @@ def plan_detail(request, plan_id: int):
     context = plan_page_get(plan=plan)
     context["can_activate"] = plan.status == "draft" and plan_allows(
         user=request.user, action=Action.ACTIVATE_PLAN, plan=plan)
+    if plan_allows(user=request.user, action=Action.IMPORT_PLAN, plan=plan):
+        context["heading_form"] = PlanHeadingForm(initial={
+            "number_symbol": plan.number_symbol, "issued_on": plan.issued_on, "issuer": plan.issuer,
+            "title": plan.title})
     live = plan_live_status_get(plan_id=plan.pk)
     for line in context["task_lines"]:
         if line.item is not None:
             line.item.live = live.get(line.item.pk)
     return render(request, "tasks/plan_detail.html", context)
+
+
+@login_required
+@require_POST
+def plan_heading_edit(request, plan_id: int):
+    plan = get_object_or_404(Plan.objects.select_related("commune"), pk=plan_id)
+    if not plan_allows(user=request.user, action=Action.IMPORT_PLAN, plan=plan):
+        raise PermissionDenied
+    form = PlanHeadingForm(request.POST)
+    if form.is_valid():
+        plan_heading_update(plan=plan, actor=request.user, **form.cleaned_data)
+        messages.success(request, _("The plan's heading was saved."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("plan_detail", plan_id=plan.pk)
 
 
 @login_required

@@ -144,3 +144,33 @@ def test_the_plan_page_shows_the_six_ro_summary_and_reasons(login, people, thanh
     assert "6 rõ" in page
     assert "Rõ tiến độ" in page
     assert "/11" in page
+
+
+def test_the_party_office_fills_in_the_plan_number_the_document_left_blank(login, people, thanh_mien_plan):
+    client = login(people["party_office"])
+    page = client.get(reverse("plan_detail", args=[thanh_mien_plan.pk])).content.decode()
+    assert 'name="number_symbol"' in page
+
+    client.post(reverse("plan_heading_edit", args=[thanh_mien_plan.pk]), {
+        "number_symbol": "03-KH/ĐU", "issued_on": "15/09/2025", "issuer": "Ban Thường vụ Đảng ủy",
+        "title": thanh_mien_plan.title})
+    thanh_mien_plan.refresh_from_db()
+    assert thanh_mien_plan.number_symbol == "03-KH/ĐU"
+    assert thanh_mien_plan.issued_on.isoformat() == "2025-09-15"
+
+
+def test_a_date_that_does_not_exist_changes_nothing(login, people, thanh_mien_plan):
+    client = login(people["party_office"])
+    response = client.post(reverse("plan_heading_edit", args=[thanh_mien_plan.pk]), {
+        "number_symbol": "03-KH/ĐU", "issued_on": "31/02/2025", "issuer": "x", "title": "y"}, follow=True)
+    thanh_mien_plan.refresh_from_db()
+    assert thanh_mien_plan.number_symbol == "" and thanh_mien_plan.issued_on is None
+    assert "ngày hợp lệ" in response.content.decode() or "valid date" in response.content.decode()
+
+
+@pytest.mark.parametrize("role", ["unit_head", "staff", "directing", "inspection", "front", "other_commune", "no_role"])
+def test_only_the_party_office_and_administrator_edit_a_plan(login, people, thanh_mien_plan, role):
+    client = login(people[role])
+    response = client.post(reverse("plan_heading_edit", args=[thanh_mien_plan.pk]), {"number_symbol": "X", "title": "Y"})
+    thanh_mien_plan.refresh_from_db()
+    assert response.status_code == 403 and thanh_mien_plan.number_symbol == ""
