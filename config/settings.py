@@ -66,6 +66,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "notifications.context.unread_count",
             ],
         },
     },
@@ -144,6 +145,8 @@ EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBa
 EMAIL_HOST = env_str("EMAIL_HOST", "127.0.0.1")
 EMAIL_PORT = env_int("EMAIL_PORT", 1025)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "sauro@localhost")
+# Where the site is reached from outside: links in emails are built on it.
+SAURO_BASE_URL = env_str("SAURO_BASE_URL", "http://127.0.0.1:8000")
 
 LOGGING = {
     "version": 1,
@@ -158,4 +161,7 @@ CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "workflow.heartbeat", "schedule": 60.0},
     # Recurring tasks get their next occurrence ahead of time, every night and once at noon.
     "occurrences-generate": {"task": "workflow.occurrences_generate", "schedule": crontab(minute=15, hour="1,12")},
+    # Notifications: queued emails go out every minute; each person's digest at 06:30.
+    "deliveries-send-email": {"task": "notifications.deliveries_send", "schedule": 60.0, "args": ("email",)},
+    "digests-send": {"task": "notifications.digests_send", "schedule": crontab(minute=30, hour=6)},
 }
