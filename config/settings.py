@@ -161,6 +161,8 @@ CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "workflow.heartbeat", "schedule": 60.0},
     # Recurring tasks get their next occurrence ahead of time, every night and once at noon.
     "occurrences-generate": {"task": "workflow.occurrences_generate", "schedule": crontab(minute=15, hour="1,12")},
+    # Reminders and escalations: early in the working day, and again at noon for what changed.
+    "escalations-run": {"task": "workflow.escalations_run", "schedule": crontab(minute=0, hour="7,12")},
     # Notifications: queued emails go out every minute; each person's digest at 06:30.
     "deliveries-send-email": {"task": "notifications.deliveries_send", "schedule": 60.0, "args": ("email",)},
     "digests-send": {"task": "notifications.digests_send", "schedule": crontab(minute=30, hour=6)},

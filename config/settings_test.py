@@ -19,3 +19,6 @@ import tempfile  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="sauro-test-private-"))
+
+# Jobs queued after a commit run in-process in tests; the worker tests start a real worker.
+CELERY_TASK_ALWAYS_EAGER = True

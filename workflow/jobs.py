@@ -17,3 +17,11 @@ def occurrences_generate_job() -> int:
     from workflow.services import occurrences_generate
 
     return occurrences_generate()
+
+
+@shared_task(name="workflow.escalations_run", ignore_result=True, acks_late=True)
+def escalations_run_job() -> None:
+    # Thin caller: every notification is keyed (occurrence, rung, recipient), so a repeat sends nothing twice.
+    from workflow.escalation import escalations_run
+
+    escalations_run()

@@ -202,3 +202,35 @@ class OccurrenceEvent(models.Model):
     class Meta:
         ordering = ["occurrence", "at", "pk"]
         indexes = [models.Index(fields=["occurrence", "at"])]
+
+
+def escalation_rungs_default() -> list[dict]:
+    """The defaults of issue 4: offsets in working days from the due date (negative: before it)."""
+    return [
+        {"key": "remind_7", "offset": -7, "to": ["person"]},
+        {"key": "remind_3", "offset": -3, "to": ["person"]},
+        {"key": "remind_1", "offset": -1, "to": ["person"]},
+        {"key": "due", "offset": 0, "to": ["person", "unit_head"]},
+        {"key": "overdue_3", "offset": 3, "to": ["directing", "party_office"]},
+        {"key": "overdue_10", "offset": 10, "to": ["inspection"]},
+    ]
+
+
+class EscalationPolicy(models.Model):
+    """A commune's reminder and escalation rungs; its administrator edits them."""
+
+    commune = models.OneToOneField(Commune, on_delete=models.CASCADE, related_name="escalation_policy")
+    rungs = models.JSONField(default=escalation_rungs_default)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+
+
+class SweepRun(models.Model):
+    """One escalation sweep: as of when, and what it recorded per rung. Also the sweep's lock row."""
+
+    as_of = models.DateTimeField()
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    counts = models.JSONField(default=dict, blank=True)
+    dry_run = models.BooleanField(default=False)

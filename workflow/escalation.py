@@ -1,0 +1,186 @@
+"""The reminder and escalation sweep: set-based over indexed due dates, safe to run twice.
+
+A rung fires for an open occurrence once its due date is `offset` working days away (negative:
+before it). Reminder rungs (offset <= 0) send only the most advanced one reached, so a late sweep
+does not send three reminders at once; escalation rungs (offset > 0) each fire, to different
+people. Each notification is recorded under (occurrence, rung, recipient): a sweep that runs
+twice, or on two workers at once, records nothing twice, and the deliveries are queued in the
+same transaction, sent by the worker after it commits.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+from django.utils import timezone
+
+from notifications.models import Notification
+from notifications.services import NotificationDraft, deliveries_queue, notifications_record
+from roles.models import PostHolding, Role, RoleGrant
+from workflow.calendar import calendar_build
+from workflow.models import OPEN_STATUSES, EscalationPolicy, Occurrence, OccurrenceStatus, SweepRun, escalation_rungs_default
+
+IMMEDIATE_EMAILS_PER_PERSON = 3  # beyond this in one sweep, the rest wait for the daily digest
+_MESSAGES = {"due": "occurrence_due_today"}
+
+
+@dataclass
+class SweepReport:
+    as_of: date
+    dry_run: bool
+    per_rung: dict[str, int] = field(default_factory=dict)
+    emails_queued: int = 0
+
+    def as_json(self) -> dict:
+        return {"as_of": self.as_of.strftime("%d/%m/%Y"), "dry_run": self.dry_run, "per_rung": self.per_rung,
+                "notifications": sum(self.per_rung.values()), "emails_queued": self.emails_queued}
+
+
+def _message_key(rung: dict) -> str:
+    if rung["key"] in _MESSAGES:
+        return _MESSAGES[rung["key"]]
+    return "occurrence_overdue" if rung["offset"] > 0 else "occurrence_due_soon"
+
+
+def _policy_groups() -> list[tuple[list[dict], dict]]:
+    """(rungs, which communes): the defaults for every commune without its own policy, then each policy."""
+    custom = dict(EscalationPolicy.objects.values_list("commune_id", "rungs"))
+    groups = [(escalation_rungs_default(), {"exclude": list(custom)})]
+    return groups + [(rungs, {"only": commune_id}) for commune_id, rungs in custom.items()]
+
+
+def _thresholds(*, rungs: list[dict], calendar, today: date) -> list[tuple[dict, date, date | None]]:
+    """(rung, latest due date that reached it, due date from which a later reminder rung applies)."""
+    ordered = sorted(rungs, key=lambda rung: rung["offset"])
+    limits = [(rung, calendar.working_days_add(start=today, days=-rung["offset"])) for rung in ordered]
+    result = []
+    for index, (rung, limit) in enumerate(limits):
+        later = limits[index + 1][1] if rung["offset"] <= 0 and index + 1 < len(limits) else None
+        result.append((rung, limit, later))
+    return result
+
+
+def _due_occurrences(*, rung: dict, limit: date, later: date | None, communes: dict) -> list[dict]:
+    already = Notification.objects.filter(occurrence=OuterRef("pk"), rung=rung["key"])
+    queryset = Occurrence.objects.filter(status__in=OPEN_STATUSES, due_on__lte=limit)
+    if "only" in communes:
+        queryset = queryset.filter(commune_id=communes["only"])
+    elif communes.get("exclude"):
+        queryset = queryset.exclude(commune_id__in=communes["exclude"])
+    if later is not None:
+        queryset = queryset.filter(due_on__gt=later)
+    return list(queryset.filter(~Exists(already)).values(
+        "pk", "commune_id", "unit_id", "assignee_id", "directing_post_id", "status", "due_on",
+        "task__name", "task__number", "unit__name"))
+
+
+class _Recipients:
+    """Who each role is today, read once per sweep in a fixed number of queries."""
+
+    def __init__(self, *, occurrences: list[dict], today: date):
+        units = {o["unit_id"] for o in occurrences}
+        posts = {o["directing_post_id"] for o in occurrences if o["directing_post_id"]}
+        communes = {o["commune_id"] for o in occurrences}
+        current = PostHolding.objects.filter(started_on__lte=today).exclude(ended_on__lt=today)
+        self.head = dict(current.filter(post__unit_id__in=units, post__is_unit_head=True)
+                         .values_list("post__unit_id", "person_id"))
+        self.directing = dict(current.filter(post_id__in=posts).values_list("post_id", "person_id"))
+        self.by_role: dict[tuple[int, str], list[int]] = defaultdict(list)
+        grants = RoleGrant.objects.filter(commune_id__in=communes, role__in=[Role.PARTY_OFFICE, Role.INSPECTION],
+                                          person__is_active=True)
+        for commune_id, role, person_id in grants.values_list("commune_id", "role", "person_id"):
+            self.by_role[(commune_id, role)].append(person_id)
+
+    def of(self, *, occurrence: dict, who: str) -> list[int]:
+        head = self.head.get(occurrence["unit_id"])
+        if who == "person":
+            accepted = occurrence["status"] != OccurrenceStatus.ASSIGNED and occurrence["assignee_id"]
+            person = occurrence["assignee_id"] if accepted else head
+            return [person] if person else []
+        if who == "unit_head":
+            return [head] if head else []
+        if who == "directing":
+            person = self.directing.get(occurrence["directing_post_id"])
+            return [person] if person else []
+        if who in ("party_office", "inspection"):
+            return self.by_role[(occurrence["commune_id"], who)]
+        return []
+
+
+def _drafts(*, rung: dict, occurrences: list[dict], recipients: _Recipients) -> list[tuple[NotificationDraft, str]]:
+    from roles.models import Commune, User
+
+    drafts = []
+    for occurrence in occurrences:
+        params = {"task": occurrence["task__name"][:200], "unit": occurrence["unit__name"],
+                  "due_on": occurrence["due_on"].isoformat()}
+        for who in rung["to"]:
+            for person_id in dict.fromkeys(recipients.of(occurrence=occurrence, who=who)):
+                drafts.append((NotificationDraft(
+                    recipient=User(pk=person_id), commune=Commune(pk=occurrence["commune_id"]),
+                    occurrence=Occurrence(pk=occurrence["pk"]), rung=rung["key"], kind="escalation" if rung["offset"] > 0
+                    else "reminder", message_key=_message_key(rung), params=params,
+                    url=reverse("occurrence_detail", args=[occurrence["pk"]])), who))
+    return drafts
+
+
+DIGEST_ONLY = {"party_office"}  # the Party Office reads overdue work in its daily digest
+
+
+def _emails_queue(*, recorded: list[Notification]) -> int:
+    """Email at once, up to a few per person per sweep; the rest wait for the daily digest."""
+    per_person: dict[int, int] = defaultdict(int)
+    immediate = []
+    for notification in recorded:
+        if per_person[notification.recipient_id] >= IMMEDIATE_EMAILS_PER_PERSON:
+            continue
+        per_person[notification.recipient_id] += 1
+        immediate.append(notification)
+    deliveries_queue(notifications=immediate)
+    # Sent one by one, so the digest gathers only the rest.
+    Notification.objects.filter(pk__in=[n.pk for n in immediate]).update(digest_at=timezone.now())
+    return len(immediate)
+
+
+def _rung_sweep(*, rung: dict, limit: date, later: date | None, communes: dict, today: date,
+                report: SweepReport) -> None:
+    occurrences = _due_occurrences(rung=rung, limit=limit, later=later, communes=communes)
+    report.per_rung.setdefault(rung["key"], 0)
+    if not occurrences:
+        return
+    drafts = _drafts(rung=rung, occurrences=occurrences, recipients=_Recipients(occurrences=occurrences, today=today))
+    digest = notifications_record(rows=[draft for draft, who in drafts if who in DIGEST_ONLY])
+    immediate = notifications_record(rows=[draft for draft, who in drafts if who not in DIGEST_ONLY])
+    report.per_rung[rung["key"]] += len(digest) + len(immediate)
+    report.emails_queued += _emails_queue(recorded=immediate)
+
+
+def escalations_run(*, now: datetime | None = None, dry_run: bool = False) -> SweepReport:
+    """Record and queue every reminder and escalation owed as of `now`."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    report = SweepReport(as_of=today, dry_run=dry_run)
+    calendar = calendar_build()
+    with transaction.atomic():
+        run = SweepRun.objects.create(as_of=now, dry_run=dry_run)
+        for rungs, communes in _policy_groups():
+            for rung, limit, later in _thresholds(rungs=rungs, calendar=calendar, today=today):
+                _rung_sweep(rung=rung, limit=limit, later=later, communes=communes, today=today, report=report)
+        run.counts = report.as_json()
+        run.finished_at = timezone.now()
+        run.save(update_fields=["counts", "finished_at"])
+        if dry_run:
+            transaction.set_rollback(True)
+        else:
+            transaction.on_commit(_deliveries_send_later)
+    return report
+
+
+def _deliveries_send_later() -> None:
+    from notifications.jobs import deliveries_send_job
+
+    deliveries_send_job.delay("email")
