@@ -21,4 +21,14 @@ from pathlib import Path  # noqa: E402
 PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="sauro-test-private-"))
 
 # Jobs queued after a commit run in-process in tests; the worker tests start a real worker.
-CELERY_TASK_ALWAYS_EAGER = True
+# tests/worker starts that worker (and beat) with these settings and CELERY_TASK_ALWAYS_EAGER=0;
+# it also gives each test its own queue and, for beat, a fast schedule, through the two variables below.
+import json  # noqa: E402
+
+from config.env import env_bool  # noqa: E402
+
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", True)
+if os.environ.get("SAURO_TEST_CELERY_QUEUE"):
+    CELERY_TASK_DEFAULT_QUEUE = os.environ["SAURO_TEST_CELERY_QUEUE"]
+if os.environ.get("SAURO_TEST_BEAT_SCHEDULE"):  # JSON: {"name": {"task": ..., "schedule": seconds, "args": [...]}}
+    CELERY_BEAT_SCHEDULE = json.loads(os.environ["SAURO_TEST_BEAT_SCHEDULE"])

@@ -94,7 +94,9 @@ def deliveries_send(*, channel_name: str, limit: int = 200) -> int:
     """Claim up to `limit` deliveries of the channel, send them, mark each sent or failed.
 
     Claiming is one short transaction (status → sending); sending happens outside it, so a slow
-    mail server holds no lock. Returns how many were sent.
+    mail server holds no lock. Each delivery is marked the moment its own send returns: a worker
+    killed mid-batch leaves at most the one message that was on the wire to go out again (with the
+    same Message-ID), never the whole batch. Returns how many were sent.
     """
     channel = CHANNELS[channel_name]
     ids, claimed_at = _deliveries_claim(channel_name=channel_name, limit=limit)
@@ -102,23 +104,26 @@ def deliveries_send(*, channel_name: str, limit: int = 200) -> int:
         return 0
     deliveries = list(Delivery.objects.filter(pk__in=ids).order_by("pk").select_related(
         "notification__recipient", "notification__occurrence__task", "notification__occurrence__unit"))
+    sent = 0
     for delivery in deliveries:
         delivery.error = ""
-    try:
-        channel.send(deliveries=deliveries)
-    except Exception as error:  # noqa: BLE001 — the whole batch failed; record why on each
-        logger.exception("Channel %s failed", channel_name)
-        for delivery in deliveries:
+        try:
+            channel.send(deliveries=[delivery])
+        except Exception as error:  # noqa: BLE001 - this delivery failed; record why and go on
+            logger.exception("Channel %s failed for delivery %s", channel_name, delivery.pk)
             delivery.error = f"{type(error).__name__}: {error}"
-    now = timezone.now()
-    sent = [d.pk for d in deliveries if not d.error]
-    Delivery.objects.filter(pk__in=sent).update(
-        status=DeliveryStatus.SENT, sent_at=now, attempts=F("attempts") + 1, last_error="")
-    for delivery in deliveries:
-        if delivery.error:
-            Delivery.objects.filter(pk=delivery.pk).update(
-                status=DeliveryStatus.FAILED, attempts=F("attempts") + 1, last_error=delivery.error[:2000])
-    return len(sent)
+        sent += _delivery_mark(delivery=delivery)
+    return sent
+
+
+def _delivery_mark(*, delivery: Delivery) -> int:
+    if delivery.error:
+        Delivery.objects.filter(pk=delivery.pk).update(
+            status=DeliveryStatus.FAILED, attempts=F("attempts") + 1, last_error=delivery.error[:2000])
+        return 0
+    Delivery.objects.filter(pk=delivery.pk).update(
+        status=DeliveryStatus.SENT, sent_at=timezone.now(), attempts=F("attempts") + 1, last_error="")
+    return 1
 
 
 def notification_mark_read(*, notification: Notification, user: User) -> Notification:
