@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "tasks",
     "workflow",
     "notifications",
+    "inspection",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("", include("notifications.urls")),
+    path("", include("inspection.urls")),
     path("", include("workflow.urls")),
     path("", include("tasks.urls")),
 ]

@@ -196,3 +196,79 @@ def unit_staff(*, unit_id: int) -> QuerySet[User]:
         Q(role_grants__unit_id=unit_id, role_grants__role__in=[Role.STAFF, Role.UNIT_HEAD])
         | Q(pk__in=heads.values("person_id"))
     ).distinct().order_by("full_name")
+
+
+# Inspection cases
+#
+# A case opens when an occurrence is escalated to the Inspection Committee. The committee's
+# members (role "inspection" in the case's commune) and superusers run it: acknowledge, request
+# an explanation, close. The explanation is answered by the lead unit: the holder of its head post
+# today, or the occurrence's assignee. Viewing: the inspectors, the lead unit's people (and the
+# assignee), the Party Office of the commune and the directing comrade of the occurrence (the
+# holder of its directing post today: the case is about work they answer for). The Fatherland
+# Front, the commune administrator, province viewers, supporting units and outsiders do not see
+# cases, although some of them see the occurrence itself.
+
+
+class CaseAction(StrEnum):
+    VIEW = "view"
+    ACKNOWLEDGE = "acknowledge"
+    REQUEST_EXPLANATION = "request_explanation"
+    ANSWER = "answer"
+    CLOSE = "close"
+
+
+_CASE_RUNNERS = {Role.INSPECTION}
+_CASE_COMMUNE_VIEWERS = {Role.INSPECTION, Role.PARTY_OFFICE}
+
+
+def _case_commune_ids(*, user: User, roles: set[str]) -> set[int]:
+    return set(RoleGrant.objects.filter(person=user, role__in=roles, commune__isnull=False)
+               .values_list("commune_id", flat=True))
+
+
+def case_allows(*, user: User, action: CaseAction, case) -> bool:
+    """May `user` do `action` on inspection `case` now? Status rules live in inspection.services."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    occurrence = case.occurrence
+    if action == CaseAction.ANSWER:
+        return occurrence.unit_id in headed_unit_ids(user=user) or (
+            occurrence.assignee_id is not None and occurrence.assignee_id == user.pk)
+    if user.is_superuser:
+        return action in (CaseAction.VIEW, CaseAction.ACKNOWLEDGE, CaseAction.REQUEST_EXPLANATION, CaseAction.CLOSE)
+    if action in (CaseAction.ACKNOWLEDGE, CaseAction.REQUEST_EXPLANATION, CaseAction.CLOSE):
+        return case.commune_id in _case_commune_ids(user=user, roles=_CASE_RUNNERS)
+    if action == CaseAction.VIEW:
+        from inspection.models import InspectionCase
+
+        return cases_visible(user=user, queryset=InspectionCase.objects.filter(pk=case.pk)).exists()
+    return False
+
+
+def cases_visible(*, user: User, queryset: QuerySet) -> QuerySet:
+    """Narrow `queryset` (of InspectionCase) to what `user` may see, as one SQL filter."""
+    if not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    return queryset.filter(
+        Q(commune_id__in=_case_commune_ids(user=user, roles=_CASE_COMMUNE_VIEWERS))
+        | Q(occurrence__unit_id__in=member_unit_ids(user=user))
+        | Q(occurrence__assignee=user)
+        | Q(occurrence__directing_post_id__in=held_post_ids(user=user))
+    )
+
+
+def cases_any_visible(*, user: User) -> bool:
+    """Show the "Inspection cases" link? Inspectors and the Party Office always; others once a case of theirs exists."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    cached = getattr(user, "_sauro_cases_visible", None)
+    if cached is None:
+        from inspection.models import InspectionCase
+
+        cached = user.is_superuser or bool(_case_commune_ids(user=user, roles=_CASE_COMMUNE_VIEWERS)) or \
+            cases_visible(user=user, queryset=InspectionCase.objects.all()).exists()
+        user._sauro_cases_visible = cached
+    return cached

@@ -46,11 +46,35 @@ def _message_key(rung: dict) -> str:
     return "occurrence_overdue" if rung["offset"] > 0 else "occurrence_due_soon"
 
 
-def _policy_groups() -> list[tuple[list[dict], dict]]:
-    """(rungs, which communes): the defaults for every commune without its own policy, then each policy."""
-    custom = dict(EscalationPolicy.objects.values_list("commune_id", "rungs"))
-    groups = [(escalation_rungs_default(), {"exclude": list(custom)})]
-    return groups + [(rungs, {"only": commune_id}) for commune_id, rungs in custom.items()]
+def _policy_groups() -> list[tuple[list[dict], object, dict]]:
+    """(rungs, calendar, which communes): communes with their own rungs or calendar are swept on
+    their own; every other commune together, with the defaults and the national calendar."""
+    from workflow.calendars import commune_calendars_get
+
+    policies = {cid: (rungs, working) for cid, rungs, working in
+                EscalationPolicy.objects.values_list("commune_id", "rungs", "counts_working_days")}
+    calendars = commune_calendars_get()
+    special = set(policies) | set(calendars)
+    national = calendar_build()
+    groups = [(escalation_rungs_default(), national, {"exclude": sorted(special)})]
+    for cid in sorted(special):
+        rungs, working = policies.get(cid, (escalation_rungs_default(), True))
+        calendar = calendars.get(cid, national) if working else _EVERY_DAY
+        groups.append((rungs, calendar, {"only": cid}))
+    return groups
+
+
+class _EveryDayCounts:
+    """A calendar in which every day counts: for communes that set their deadlines in calendar days."""
+
+    @staticmethod
+    def working_days_add(*, start: date, days: int) -> date:
+        from datetime import timedelta
+
+        return start + timedelta(days=days)
+
+
+_EVERY_DAY = _EveryDayCounts()
 
 
 def _thresholds(*, rungs: list[dict], calendar, today: date) -> list[tuple[dict, date, date | None]]:
@@ -157,6 +181,15 @@ def _rung_sweep(*, rung: dict, limit: date, later: date | None, communes: dict, 
     immediate = notifications_record(rows=[draft for draft, who in drafts if who not in DIGEST_ONLY])
     report.per_rung[rung["key"]] += len(digest) + len(immediate)
     report.emails_queued += _emails_queue(recorded=immediate)
+    if rung.get("opens_case"):
+        from inspection.services import inspection_case_open
+
+        # Only where this sweep recorded a new notification: a closed case is not reopened by the next sweep.
+        notified = {notification.occurrence_id for notification in digest + immediate}
+        for occurrence in occurrences:
+            if occurrence["pk"] in notified:
+                inspection_case_open(occurrence=Occurrence(pk=occurrence["pk"], commune_id=occurrence["commune_id"]),
+                                     reason=rung["key"])
 
 
 def escalations_run(*, now: datetime | None = None, dry_run: bool = False) -> SweepReport:
@@ -164,10 +197,9 @@ def escalations_run(*, now: datetime | None = None, dry_run: bool = False) -> Sw
     now = now or timezone.now()
     today = timezone.localdate(now)
     report = SweepReport(as_of=today, dry_run=dry_run)
-    calendar = calendar_build()
     with transaction.atomic():
         run = SweepRun.objects.create(as_of=now, dry_run=dry_run)
-        for rungs, communes in _policy_groups():
+        for rungs, calendar, communes in _policy_groups():
             for rung, limit, later in _thresholds(rungs=rungs, calendar=calendar, today=today):
                 _rung_sweep(rung=rung, limit=limit, later=later, communes=communes, today=today, report=report)
         run.counts = report.as_json()

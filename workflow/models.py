@@ -212,7 +212,7 @@ def escalation_rungs_default() -> list[dict]:
         {"key": "remind_1", "offset": -1, "to": ["person"]},
         {"key": "due", "offset": 0, "to": ["person", "unit_head"]},
         {"key": "overdue_3", "offset": 3, "to": ["directing", "party_office"]},
-        {"key": "overdue_10", "offset": 10, "to": ["inspection"]},
+        {"key": "overdue_10", "offset": 10, "to": ["inspection"], "opens_case": True},
     ]
 
 
@@ -221,6 +221,8 @@ class EscalationPolicy(models.Model):
 
     commune = models.OneToOneField(Commune, on_delete=models.CASCADE, related_name="escalation_policy")
     rungs = models.JSONField(default=escalation_rungs_default)
+    # Offsets count working days (skipping weekends, holidays and the commune's days off) or calendar days.
+    counts_working_days = models.BooleanField(_("count in working days"), default=True)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+")
@@ -234,3 +236,16 @@ class SweepRun(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     counts = models.JSONField(default=dict, blank=True)
     dry_run = models.BooleanField(default=False)
+
+
+class CalendarOverride(models.Model):
+    """A commune's change to the national calendar: a day off moved by a decision, a working Saturday."""
+
+    commune = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="calendar_overrides")
+    day = models.DateField(_("day"))
+    is_working_day = models.BooleanField(_("is a working day"))
+    reason = models.CharField(_("reason"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["commune", "day"]
+        constraints = [models.UniqueConstraint(fields=["commune", "day"], name="calendar_override_once_per_day")]

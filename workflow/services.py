@@ -93,14 +93,18 @@ def occurrences_generate(*, today: date | None = None, plan_ids: list[int] | Non
     Safe to run twice or on two workers at once: the (task, unit, period) key lets a row exist
     once, and processes start only for occurrences this run claims (SKIP LOCKED).
     """
+    from workflow.calendars import commune_calendars_get
+
     today = today or timezone.localdate()
-    calendar = calendar_build()
+    national = calendar_build()
     plans = Plan.objects.filter(status=PlanStatus.ACTIVE)
     if plan_ids is not None:
         plans = plans.filter(pk__in=plan_ids)
     tasks = Task.objects.filter(plan__in=plans).select_related("plan__commune").prefetch_related("lead_units")
+    calendars = commune_calendars_get(commune_ids=set(plans.values_list("commune_id", flat=True)))
     rows = []
     for task in tasks:
+        calendar = calendars.get(task.plan.commune_id, national)
         for period, due in task_due_periods(task=task, calendar=calendar, today=today, horizon_days=horizon_days):
             for unit in task.lead_units.all():
                 rows.append(Occurrence(
@@ -386,3 +390,48 @@ def post_hand_over(*, post, person: User, started_on: date, actor: User | None =
             for occ in affected.distinct()
         ])
     return holding
+
+
+# The commune's own rules: escalation rungs and working-day calendar
+
+
+def _require_administrator(*, actor: User, commune) -> None:
+    if not commune_allows(user=actor, action=Action.ADMINISTER, commune=commune):
+        raise PermissionDenied
+
+
+def escalation_policy_update(*, commune, actor: User, offsets: dict[str, int | None], counts_working_days: bool = True):
+    """Set each default rung's offset (in working or calendar days); None switches the rung off."""
+    from workflow.models import EscalationPolicy, escalation_rungs_default
+
+    _require_administrator(actor=actor, commune=commune)
+    rungs = []
+    for rung in escalation_rungs_default():
+        offset = offsets.get(rung["key"], rung["offset"])
+        if offset is not None:
+            rungs.append({**rung, "offset": offset})
+    offsets_used = [rung["offset"] for rung in rungs]
+    if len(set(offsets_used)) != len(offsets_used):
+        raise ValidationError(_("Two rungs cannot fire on the same working day."))
+    with transaction.atomic():
+        policy, _created = EscalationPolicy.objects.update_or_create(
+            commune=commune, defaults={"rungs": rungs, "updated_by": actor, "counts_working_days": counts_working_days})
+    return policy
+
+
+def calendar_override_set(*, commune, actor: User, day: date, is_working_day: bool, reason: str):
+    from workflow.calendar import calendar_build
+    from workflow.models import CalendarOverride
+
+    _require_administrator(actor=actor, commune=commune)
+    if calendar_build().is_working_day(day) == is_working_day:
+        raise ValidationError(_("%(day)s is already a %(kind)s in the national calendar.") % {
+            "day": day.strftime("%d/%m/%Y"), "kind": _("working day") if is_working_day else _("day off")})
+    override, _created = CalendarOverride.objects.update_or_create(
+        commune=commune, day=day, defaults={"is_working_day": is_working_day, "reason": reason})
+    return override
+
+
+def calendar_override_remove(*, override, actor: User) -> None:
+    _require_administrator(actor=actor, commune=override.commune)
+    override.delete()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from workflow import views
+from workflow import rules_views, views
 
 urlpatterns = [
     path("viec-cua-toi/", views.my_work, name="my_work"),
@@ -16,4 +16,10 @@ urlpatterns = [
          name="contribution_submit"),
     path("files/<int:file_id>/", views.file_download, name="file_download"),
     path("plans/<int:plan_id>/activate/", views.plan_activate, name="plan_activate"),
+    path("xa/<slug:slug>/bang-theo-doi/", rules_views.board, name="board"),
+    path("xa/<slug:slug>/quy-tac/", rules_views.commune_rules, name="commune_rules"),
+    path("xa/<slug:slug>/quy-tac/canh-bao/", rules_views.commune_policy_edit, name="commune_policy_edit"),
+    path("xa/<slug:slug>/quy-tac/lich/", rules_views.calendar_override_add, name="calendar_override_add"),
+    path("xa/<slug:slug>/quy-tac/lich/<int:override_id>/xoa/", rules_views.calendar_override_delete,
+         name="calendar_override_delete"),
 ]

@@ -35,3 +35,15 @@ def iso_date(value: str) -> str:
         return date.fromisoformat(value).strftime("%d/%m/%Y")
     except (TypeError, ValueError):
         return value or ""
+
+
+@register.filter
+def rung_label(rung: str | None) -> str:
+    if not rung:
+        return "—"
+    labels = {
+        "remind_7": _("First reminder"), "remind_3": _("Second reminder"), "remind_1": _("Last reminder"),
+        "due": _("On the due date"), "overdue_3": _("Directing comrade and Party Office"),
+        "overdue_10": _("Inspection Committee"),
+    }
+    return labels.get(rung, rung)
