@@ -5,11 +5,15 @@ cd "$(dirname "$0")/.."
 BIN=${BIN:-.venv/bin}
 PORT=${PORT:-8000}
 export DEBUG=${DEBUG:-1}
+# No mail server on a demo machine: emails are printed in the worker's log unless one is configured.
+if [ -z "${EMAIL_HOST:-}" ]; then export EMAIL_BACKEND=${EMAIL_BACKEND:-django.core.mail.backends.console.EmailBackend}; fi
 mkdir -p var/queue var/queue-processed
 
 "$BIN/python" manage.py migrate --noinput
 "$BIN/python" manage.py collectstatic --noinput -v 0
 "$BIN/python" manage.py demo_load --reset
+# One sweep as of now, so the demo shows its reminders, escalations and inspection cases at once.
+"$BIN/python" manage.py run_escalations
 
 pids=()
 cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
