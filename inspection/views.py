@@ -1,12 +1,13 @@
 """Thin views for inspection cases: the policy decides, services write, selectors read."""
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext as _
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
+
+from config.steps import form_step_run
 
 from inspection import forms, services
 from inspection.models import Explanation, InspectionCase
@@ -43,19 +44,8 @@ def case_detail(request, case_id: int):
 
 
 def _step(request, case: InspectionCase, form, perform):
-    if form is not None and not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect("case_detail", case_id=case.pk)
-    try:
-        perform(form.cleaned_data if form is not None else {})
-    except ValidationError as invalid:
-        for message in invalid.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("Saved."))
-    return redirect("case_detail", case_id=case.pk)
+    return form_step_run(request=request, form=form, perform=perform,
+                         back_to=reverse("case_detail", kwargs={"case_id": case.pk}))
 
 
 @login_required

@@ -6,6 +6,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from config.steps import form_step_run
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -68,20 +71,9 @@ def occurrence_detail(request, occurrence_id: int):
     return render(request, "workflow/occurrence_detail.html", context)
 
 
-def _step(request, occurrence: Occurrence, form, perform) -> object:
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect("occurrence_detail", occurrence_id=occurrence.pk)
-    try:
-        perform(form.cleaned_data)
-    except ValidationError as invalid:
-        for message in invalid.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("Saved."))
-    return redirect("occurrence_detail", occurrence_id=occurrence.pk)
+def _step(request, occurrence: Occurrence, form, perform):
+    return form_step_run(request=request, form=form, perform=perform,
+                         back_to=reverse("occurrence_detail", kwargs={"occurrence_id": occurrence.pk}))
 
 
 @login_required
