@@ -1,7 +1,7 @@
 """Inspection cases: an occurrence escalated to the Inspection Committee, its explanations and its own history.
 
 A case holds the occurrence (and through it the occurrence's full history and outputs); the case's
-own steps are recorded as CaseEvents, apart from the occurrence's events.
+own steps are audit events with object type "case" (audit/).
 """
 from __future__ import annotations
 
@@ -50,21 +50,6 @@ class InspectionCase(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.status == CaseStatus.CLOSED
-
-
-class CaseEvent(models.Model):
-    """What happened to a case, in order: the case's own history."""
-
-    case = models.ForeignKey(InspectionCase, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(auto_now_add=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                              related_name="+")
-    kind = models.CharField(max_length=32)
-    detail = models.JSONField(default=dict, blank=True)
-
-    class Meta:
-        ordering = ["case", "at", "pk"]
-        indexes = [models.Index(fields=["case", "at"])]
 
 
 class Explanation(models.Model):

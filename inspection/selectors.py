@@ -1,6 +1,7 @@
 """Reads for inspection cases: the list and the case page, each in a fixed number of queries."""
 from __future__ import annotations
 
+from audit.selectors import case_events_get, occurrence_events_get
 from inspection.models import InspectionCase
 from roles.models import User
 from roles.policy import cases_visible
@@ -18,10 +19,10 @@ def case_page_get(*, case_id: int) -> dict:
     return {
         "case": case,
         "occurrence": occurrence,
-        "occurrence_events": list(occurrence.events.select_related("actor").order_by("at", "pk")),
+        "occurrence_events": occurrence_events_get(occurrence_id=occurrence.pk),
         "outputs": list(occurrence.outputs.prefetch_related("files", "reviews__reviewer").select_related(
             "submitted_by").order_by("-version")),
         "explanations": list(case.explanations.select_related("requested_by", "answered_by")
                              .order_by("requested_at", "pk")),
-        "case_events": list(case.events.select_related("actor").order_by("at", "pk")),
+        "case_events": case_events_get(case_id=case.pk),
     }

@@ -12,14 +12,23 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from inspection.models import CaseEvent, CaseStatus, Explanation, InspectionCase
+from audit.acting import acting_post_get
+from audit.models import AuditEvent
+from audit.services import audit_record
+from inspection.models import CaseStatus, Explanation, InspectionCase
 from roles.models import User
 from roles.policy import CaseAction, case_allows
 from workflow.models import Occurrence
 
 
-def case_event_record(*, case: InspectionCase, actor: User | None, kind: str, **detail) -> CaseEvent:
-    return CaseEvent.objects.create(case=case, actor=actor, kind=kind, detail=detail)
+def case_event_record(*, case: InspectionCase, actor: User | None, kind: str, before: dict | None = None,
+                      after: dict | None = None, reason: str = "", **detail) -> AuditEvent:
+    occurrence = Occurrence.objects.select_related("unit").get(pk=case.occurrence_id)
+    return audit_record(
+        kind=kind, object_type="case", object_id=case.pk, commune_id=case.commune_id, actor=actor,
+        post=acting_post_get(actor=actor), unit=occurrence.unit, plan_id=occurrence.plan_id,
+        task_id=occurrence.task_id, occurrence_id=occurrence.pk, case_id=case.pk, period_key=occurrence.period_key,
+        before=before or {}, after=after or {}, detail=detail, reason=reason)
 
 
 def _locked(case: InspectionCase) -> InspectionCase:
@@ -57,8 +66,43 @@ def inspection_case_open(*, occurrence: Occurrence, reason: str, actor: User | N
                     opened_at=timezone.now(), opened_reason=reason)
         except IntegrityError:
             return InspectionCase.objects.exclude(status=CaseStatus.CLOSED).get(occurrence_id=occurrence.pk), False
-        case_event_record(case=case, actor=actor, kind="opened", reason=reason)
+        case_event_record(case=case, actor=actor, kind="opened", rung=reason, after={"status": case.status})
     return case, True
+
+
+def inspection_cases_open(*, occurrences: list[dict], reason: str) -> int:
+    """The sweep's bulk form of inspection_case_open: a case for each occurrence without an open one.
+
+    `occurrences` are the sweep's rows (pk, commune_id, unit_id, unit__name, plan_id, task_id,
+    period_key). The database's one-open-case-per-occurrence constraint drops a case another worker
+    opened meanwhile, and only the cases this call created get their "opened" event.
+    """
+    from audit.services import AuditDraft, audit_record_many
+    from roles.models import Unit
+
+    if not occurrences:
+        return 0
+    ids = [row["pk"] for row in occurrences]
+    with transaction.atomic():
+        already = set(InspectionCase.objects.filter(occurrence_id__in=ids).exclude(status=CaseStatus.CLOSED)
+                      .values_list("occurrence_id", flat=True))
+        opened_at = timezone.now()
+        InspectionCase.objects.bulk_create([
+            InspectionCase(commune_id=row["commune_id"], occurrence_id=row["pk"], status=CaseStatus.OPEN,
+                           opened_at=opened_at, opened_reason=reason)
+            for row in occurrences if row["pk"] not in already
+        ], ignore_conflicts=True)
+        created = {case.occurrence_id: case for case in InspectionCase.objects.filter(
+            occurrence_id__in=set(ids) - already, opened_at=opened_at, status=CaseStatus.OPEN)}
+        audit_record_many(drafts=[
+            AuditDraft(kind="opened", object_type="case", object_id=created[row["pk"]].pk,
+                       commune_id=row["commune_id"], unit=Unit(pk=row["unit_id"], name=row["unit__name"]),
+                       plan_id=row["plan_id"], task_id=row["task_id"], occurrence_id=row["pk"],
+                       case_id=created[row["pk"]].pk, period_key=row["period_key"],
+                       after={"status": CaseStatus.OPEN}, detail={"rung": reason})
+            for row in occurrences if row["pk"] in created
+        ])
+    return len(created)
 
 
 def case_acknowledge(*, case: InspectionCase, actor: User) -> InspectionCase:
@@ -68,7 +112,8 @@ def case_acknowledge(*, case: InspectionCase, actor: User) -> InspectionCase:
         _require_status(case, CaseStatus.OPEN)
         case.status = CaseStatus.ACKNOWLEDGED
         case.save(update_fields=["status"])
-        case_event_record(case=case, actor=actor, kind="acknowledged")
+        case_event_record(case=case, actor=actor, kind="acknowledged", before={"status": CaseStatus.OPEN},
+                          after={"status": case.status})
     return case
 
 
@@ -84,10 +129,12 @@ def explanation_request(*, case: InspectionCase, actor: User, question: str, due
             raise ValidationError(_("The answer date cannot be in the past."))
         explanation = Explanation.objects.create(case=case, requested_by=actor, question=question.strip(),
                                                  due_on=due_on)
+        status_before = case.status
         case.status = CaseStatus.EXPLANATION_REQUESTED
         case.save(update_fields=["status"])
         case_event_record(case=case, actor=actor, kind="explanation_requested", explanation_id=explanation.pk,
-                          due_on=due_on.isoformat())
+                          due_on=due_on.isoformat(), question=explanation.question,
+                          before={"status": status_before}, after={"status": case.status})
     return explanation
 
 
@@ -109,7 +156,8 @@ def explanation_answer(*, explanation: Explanation, actor: User, answer: str) ->
         case.status = CaseStatus.EXPLAINED
         case.save(update_fields=["status"])
         case_event_record(case=case, actor=actor, kind="explanation_answered", explanation_id=explanation.pk,
-                          late=timezone.localdate() > explanation.due_on)
+                          late=timezone.localdate() > explanation.due_on, answer=explanation.answer,
+                          before={"status": CaseStatus.EXPLANATION_REQUESTED}, after={"status": case.status})
     return explanation
 
 
@@ -119,6 +167,7 @@ def case_close(*, case: InspectionCase, actor: User, conclusion: str) -> Inspect
         _require(user=actor, action=CaseAction.CLOSE, case=case)
         _require_status(case, CaseStatus.OPEN, CaseStatus.ACKNOWLEDGED, CaseStatus.EXPLANATION_REQUESTED,
                         CaseStatus.EXPLAINED)
+        status_before = case.status
         if not conclusion.strip():
             raise ValidationError(_("Write the conclusion before closing the case."))
         case.status = CaseStatus.CLOSED
@@ -126,5 +175,6 @@ def case_close(*, case: InspectionCase, actor: User, conclusion: str) -> Inspect
         case.closed_by = actor
         case.closed_at = timezone.now()
         case.save(update_fields=["status", "conclusion", "closed_by", "closed_at"])
-        case_event_record(case=case, actor=actor, kind="closed")
+        case_event_record(case=case, actor=actor, kind="closed", reason=case.conclusion,
+                          before={"status": status_before}, after={"status": case.status})
     return case

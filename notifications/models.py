@@ -24,6 +24,14 @@ MESSAGES = {
     "occurrence_due_today": (_("Due today: %(task)s"), _("%(unit)s must finish it today, %(due_on)s.")),
     "occurrence_overdue": (_("Overdue: %(task)s"), _("%(unit)s has not finished it; it was due on %(due_on)s.")),
     "occurrence_event": (_("Update: %(task)s"), _("%(unit)s, due on %(due_on)s.")),
+    # Indicator figures (indicators/escalation.py): no occurrence; the figure's page is the link.
+    "figure_due_soon": (_("Figure due soon: %(indicator)s"), _("%(unit)s must report %(period)s by %(due_on)s.")),
+    "figure_due_today": (_("Figure due today: %(indicator)s"),
+                         _("%(unit)s must report %(period)s today, %(due_on)s.")),
+    "figure_overdue": (_("Figure overdue: %(indicator)s"),
+                       _("%(unit)s has not reported %(period)s; it was due on %(due_on)s.")),
+    "report_draft_ready": (_("Report draft ready: %(plan)s, %(period)s"),
+                           _("Edit its narrative parts and download it before %(due_on)s.")),
 }
 
 

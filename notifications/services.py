@@ -112,8 +112,33 @@ def deliveries_send(*, channel_name: str, limit: int = 200) -> int:
         except Exception as error:  # noqa: BLE001 - this delivery failed; record why and go on
             logger.exception("Channel %s failed for delivery %s", channel_name, delivery.pk)
             delivery.error = f"{type(error).__name__}: {error}"
-        sent += _delivery_mark(delivery=delivery)
+        sent += _delivery_mark_until_recorded(delivery=delivery)
     return sent
+
+
+# How long a worker keeps trying to record a send while the database is away; shorter than
+# CLAIM_TIMEOUT, so that no other worker takes the delivery back in the meantime.
+MARK_RETRY_FOR = timedelta(minutes=10)
+
+
+def _delivery_mark_until_recorded(*, delivery: Delivery) -> int:
+    """Record the send, waiting out a database outage (issue 8): the email is gone, and a delivery left
+    'sending' would be claimed again after CLAIM_TIMEOUT and sent twice."""
+    import time
+
+    from django.db import InterfaceError, OperationalError, connection
+
+    deadline, pause = time.monotonic() + MARK_RETRY_FOR.total_seconds(), 0.5
+    while True:
+        try:
+            return _delivery_mark(delivery=delivery)
+        except (OperationalError, InterfaceError):
+            if connection.in_atomic_block or time.monotonic() + pause > deadline:
+                raise
+            logger.warning("Database unavailable; delivery %s was sent and is recorded when it is back", delivery.pk)
+            connection.close()  # the next try opens a new connection
+            time.sleep(pause)
+            pause = min(pause * 2, 5.0)
 
 
 def _delivery_mark(*, delivery: Delivery) -> int:

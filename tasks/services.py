@@ -9,6 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit.acting import acting_post_get
+from audit.services import audit_record, changes
 from roles.models import Commune, User
 from roles.selectors import post_directory_get, unit_directory_get
 from roles.services import post_create, unit_create
@@ -312,6 +314,16 @@ def _target_build(*, indicator: Indicator, year: int, text: str) -> IndicatorTar
     )
 
 
+def _import_audit(*, plan: Plan, files: list[PlanFile], actor: User | None, counts: dict,
+                  created_units: list[str], created_posts: list[str]) -> None:
+    audit_record(kind="imported", object_type="plan", object_id=plan.pk, commune_id=plan.commune_id, actor=actor,
+                 post=acting_post_get(actor=actor), plan_id=plan.pk,
+                 after={"status": plan.status, "title": plan.title, "number_symbol": plan.number_symbol},
+                 detail={"files": [{"name": f.name, "sha256": hashlib.sha256(f.data).hexdigest(), "size": len(f.data)}
+                                   for f in files], **counts,
+                         "created_units": created_units, "created_posts": created_posts})
+
+
 def plan_import(
     *,
     commune_slug: str,
@@ -329,6 +341,11 @@ def plan_import(
     read = appendix_read(tables=tables)
     if read.errors:
         raise PlanImportFailed(_problems_from_rows(read.errors))
+    from tasks.cellfit import cells_fit_problems  # issue 8: a cell too big for its column is refused by name
+
+    if too_big := cells_fit_problems(read=read, heading_lines=heading_lines, table=files[0].name,
+                                     create_missing=create_missing):
+        raise PlanImportFailed(too_big)
     warnings = _problems_from_rows(read.warnings)
     with transaction.atomic():
         commune = _commune_get(slug=commune_slug, create_missing=create_missing, name=commune_name,
@@ -342,6 +359,9 @@ def plan_import(
         indicators = _indicators_create(plan=plan, read=read, groups=groups)
         plan.import_warnings = [problem.as_dict() for problem in warnings]
         plan.save(update_fields=["import_warnings"])
+        _import_audit(plan=plan, files=files, actor=imported_by, counts={
+            "tasks": len(tasks), "indicators": len(indicators), "groups": len(groups), "warnings": len(warnings)},
+            created_units=created_units, created_posts=created_posts)
         page = plan_page_get(plan=plan)
         result = PlanImportResult(
             plan=plan, dry_run=dry_run, tasks=len(tasks), indicators=len(indicators), groups=len(groups),
@@ -361,9 +381,40 @@ def plan_heading_update(*, plan: Plan, actor: User, number_symbol: str, issued_o
 
     if not plan_allows(user=actor, action=Action.IMPORT_PLAN, plan=plan):
         raise PermissionDenied
+    fields = ["number_symbol", "issued_on", "issuer", "title"]
     with transaction.atomic():
         plan = Plan.objects.select_for_update().get(pk=plan.pk)
+        before = {name: getattr(plan, name) for name in fields}
         plan.number_symbol, plan.issued_on = number_symbol.strip(), issued_on
         plan.issuer, plan.title = issuer.strip(), title.strip() or plan.title
-        plan.save(update_fields=["number_symbol", "issued_on", "issuer", "title"])
+        plan.save(update_fields=fields)
+        changed_before, changed_after = changes(before=before, after={name: getattr(plan, name) for name in fields})
+        audit_record(kind="heading_updated", object_type="plan", object_id=plan.pk, commune_id=plan.commune_id,
+                     actor=actor, post=acting_post_get(actor=actor), plan_id=plan.pk,
+                     before=changed_before, after=changed_after)
     return plan
+
+
+def plan_share(*, plan: Plan, person: User, actor: User | None) -> None:
+    """Let someone outside the commune read one plan (a province reviewer, say); recorded in the history."""
+    _share_change(plan=plan, person=person, actor=actor, granted=True)
+
+
+def plan_unshare(*, plan: Plan, person: User, actor: User | None) -> None:
+    _share_change(plan=plan, person=person, actor=actor, granted=False)
+
+
+def _share_change(*, plan: Plan, person: User, actor: User | None, granted: bool) -> None:
+    from django.core.exceptions import PermissionDenied
+    from guardian.shortcuts import assign_perm, remove_perm
+
+    from roles.policy import Action, commune_allows
+
+    if actor is not None and not commune_allows(user=actor, action=Action.ADMINISTER, commune=plan.commune):
+        raise PermissionDenied
+    with transaction.atomic():
+        (assign_perm if granted else remove_perm)("tasks.view_plan", person, plan)
+        audit_record(kind="granted" if granted else "revoked", object_type="plan_share", object_id=plan.pk,
+                     commune_id=plan.commune_id, actor=actor, post=acting_post_get(actor=actor), plan_id=plan.pk,
+                     before={} if granted else {"person": person.pk, "permission": "view_plan"},
+                     after={"person": person.pk, "person_name": str(person), "permission": "view_plan"} if granted else {})

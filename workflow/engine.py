@@ -13,12 +13,20 @@ OPEN_TASK_STATUSES = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 
 
 def processes_bulk_start(*, occurrences: list, contributions_by_occurrence: dict[int, list]) -> None:
-    """Start one OccurrenceFlow process per occurrence with a few bulk INSERTs.
+    """Start one OccurrenceFlow process per occurrence with a few set-based statements.
 
     Writes exactly the rows `OccurrenceFlow.start.run()` writes (tests compare the two), without
-    a round of queries per process: a commune's whole plan activates in one go.
+    a round of queries per process: a commune's whole plan activates in one go. On PostgreSQL each
+    kind of row is one INSERT … SELECT over arrays, whatever the number of processes.
     """
     if not occurrences:
+        return
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        from workflow.engine_pg import processes_start_sql
+
+        processes_start_sql(occurrences=occurrences, contributions_by_occurrence=contributions_by_occurrence)
         return
     now = timezone.now()
     processes = Process.objects.bulk_create([

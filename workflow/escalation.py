@@ -99,7 +99,7 @@ def _due_occurrences(*, rung: dict, limit: date, later: date | None, communes: d
         queryset = queryset.filter(due_on__gt=later)
     return list(queryset.filter(~Exists(already)).values(
         "pk", "commune_id", "unit_id", "assignee_id", "directing_post_id", "status", "due_on",
-        "task__name", "task__number", "unit__name"))
+        "task__name", "task__number", "unit__name", "task_id", "plan_id", "period_key"))
 
 
 class _Recipients:
@@ -170,6 +170,25 @@ def _emails_queue(*, recorded: list[Notification]) -> int:
     return len(immediate)
 
 
+def _escalations_audit(*, rung: dict, occurrences: list[dict], drafts: list) -> None:
+    """An overdue rung firing is part of the occurrence's history: the "escalated" pattern inspectors search."""
+    from audit.services import AuditDraft, audit_record_many
+    from roles.models import Unit
+
+    told: dict[int, list[str]] = defaultdict(list)
+    for draft, who in drafts:
+        if who not in told[draft.occurrence.pk]:
+            told[draft.occurrence.pk].append(who)
+    audit_record_many(drafts=[
+        AuditDraft(kind="escalated", object_type="occurrence", object_id=o["pk"], commune_id=o["commune_id"],
+                   unit=Unit(pk=o["unit_id"], name=o["unit__name"]), plan_id=o["plan_id"], task_id=o["task_id"],
+                   occurrence_id=o["pk"], period_key=o["period_key"],
+                   detail={"rung": rung["key"], "offset": rung["offset"], "to": told[o["pk"]],
+                           "due_on": o["due_on"].isoformat()})
+        for o in occurrences
+    ])
+
+
 def _rung_sweep(*, rung: dict, limit: date, later: date | None, communes: dict, today: date,
                 report: SweepReport) -> None:
     occurrences = _due_occurrences(rung=rung, limit=limit, later=later, communes=communes)
@@ -181,15 +200,14 @@ def _rung_sweep(*, rung: dict, limit: date, later: date | None, communes: dict, 
     immediate = notifications_record(rows=[draft for draft, who in drafts if who not in DIGEST_ONLY])
     report.per_rung[rung["key"]] += len(digest) + len(immediate)
     report.emails_queued += _emails_queue(recorded=immediate)
+    notified = {notification.occurrence_id for notification in digest + immediate}
+    if rung["offset"] > 0:
+        _escalations_audit(rung=rung, occurrences=[o for o in occurrences if o["pk"] in notified], drafts=drafts)
     if rung.get("opens_case"):
-        from inspection.services import inspection_case_open
+        from inspection.services import inspection_cases_open
 
         # Only where this sweep recorded a new notification: a closed case is not reopened by the next sweep.
-        notified = {notification.occurrence_id for notification in digest + immediate}
-        for occurrence in occurrences:
-            if occurrence["pk"] in notified:
-                inspection_case_open(occurrence=Occurrence(pk=occurrence["pk"], commune_id=occurrence["commune_id"]),
-                                     reason=rung["key"])
+        inspection_cases_open(occurrences=[o for o in occurrences if o["pk"] in notified], reason=rung["key"])
 
 
 def escalations_run(*, now: datetime | None = None, dry_run: bool = False) -> SweepReport:
@@ -202,6 +220,9 @@ def escalations_run(*, now: datetime | None = None, dry_run: bool = False) -> Sw
         for rungs, calendar, communes in _policy_groups():
             for rung, limit, later in _thresholds(rungs=rungs, calendar=calendar, today=today):
                 _rung_sweep(rung=rung, limit=limit, later=later, communes=communes, today=today, report=report)
+        from indicators.escalation import figure_escalations_sweep  # indicator figures, on the same rungs
+
+        figure_escalations_sweep(today=today, report=report)
         run.counts = report.as_json()
         run.finished_at = timezone.now()
         run.save(update_fields=["counts", "finished_at"])
@@ -213,6 +234,15 @@ def escalations_run(*, now: datetime | None = None, dry_run: bool = False) -> Sw
 
 
 def _deliveries_send_later() -> None:
+    from kombu.exceptions import OperationalError as BrokerUnavailable
+
     from notifications.jobs import deliveries_send_job
 
-    deliveries_send_job.delay("email")
+    try:
+        deliveries_send_job.delay("email")
+    except BrokerUnavailable:
+        # The deliveries are committed: beat's every-minute deliveries_send sends them once the broker
+        # is back (issue 8). Failing here would report a sweep that did its work as failed.
+        import logging
+
+        logging.getLogger(__name__).warning("Broker unavailable; the deliveries wait for the next scheduled send.")

@@ -77,6 +77,7 @@ class Occurrence(models.Model):
             models.Index(fields=["commune", "status", "due_on"], name="occ_commune_status_due"),
             models.Index(fields=["unit", "status", "due_on"], name="occ_unit_status_due"),
             models.Index(fields=["assignee", "status", "due_on"], name="occ_assignee_status_due"),
+            models.Index(fields=["directing_post", "status", "due_on"], name="occ_directing_status_due"),
             models.Index(fields=["due_on"], condition=Q(status__in=[
                 "assigned", "in_progress", "submitted", "returned", "awaiting_directing"]), name="occ_open_due"),
         ]
@@ -108,6 +109,7 @@ class Contribution(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["occurrence", "unit"], name="contribution_one_per_unit")]
+        indexes = [models.Index(fields=["unit", "status"], name="contribution_unit_status")]
 
 
 class StoredFile(models.Model):
@@ -187,21 +189,6 @@ class ExtensionRequest(models.Model):
             models.UniqueConstraint(fields=["occurrence"], condition=Q(status="pending"),
                                     name="extension_one_pending_per_occurrence"),
         ]
-
-
-class OccurrenceEvent(models.Model):
-    """What happened to an occurrence, in order: the timeline on the task page."""
-
-    occurrence = models.ForeignKey(Occurrence, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(auto_now_add=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                              related_name="+")
-    kind = models.CharField(max_length=32)
-    detail = models.JSONField(default=dict, blank=True)
-
-    class Meta:
-        ordering = ["occurrence", "at", "pk"]
-        indexes = [models.Index(fields=["occurrence", "at"])]
 
 
 def escalation_rungs_default() -> list[dict]:

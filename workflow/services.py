@@ -12,7 +12,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from roles.models import User
+from audit.acting import acting_post_get
+from audit.models import AuditEvent
+from audit.services import AuditDraft, audit_record, audit_record_many
+from roles.models import Post, User
 from roles.policy import Action, OccurrenceAction, commune_allows, occurrence_allows
 from tasks.models import OutputKind, Plan, PlanStatus, Task
 from tasks.parsing.timeline import timeline_due_dates, timeline_from_dict
@@ -20,8 +23,8 @@ from workflow.calendar import calendar_build
 from workflow.engine import flow_task_cancel, flow_task_complete, flow_task_give, open_flow_task, processes_bulk_start
 from workflow.flows import OccurrenceFlow
 from workflow.models import (
-    Contribution, ContributionStatus, ExtensionRequest, ExtensionStatus, Occurrence, OccurrenceEvent,
-    OccurrenceStatus, Output, Review, ReviewDecision, ReviewLevel,
+    Contribution, ContributionStatus, ExtensionRequest, ExtensionStatus, Occurrence, OccurrenceStatus, Output,
+    Review, ReviewDecision, ReviewLevel,
 )
 
 GENERATION_HORIZON_DAYS = 45
@@ -39,8 +42,21 @@ def _require_status(occurrence: Occurrence, *statuses: str) -> None:
                               % {"status": occurrence.get_status_display()})
 
 
-def event_record(*, occurrence: Occurrence, actor: User | None, kind: str, **detail) -> OccurrenceEvent:
-    return OccurrenceEvent.objects.create(occurrence=occurrence, actor=actor, kind=kind, detail=detail)
+def occurrence_draft(*, occurrence: Occurrence, actor: User | None, kind: str, before: dict | None = None,
+                     after: dict | None = None, reason: str = "", post=None, **detail) -> AuditDraft:
+    """An audit event about an occurrence; `detail` is what the timeline shows beside before and after."""
+    if post is None:
+        post = acting_post_get(actor=actor, unit_id=occurrence.unit_id, directing_post_id=occurrence.directing_post_id)
+    return AuditDraft(
+        kind=kind, object_type="occurrence", object_id=occurrence.pk, commune_id=occurrence.commune_id, actor=actor,
+        post=post, unit=occurrence.unit, plan_id=occurrence.plan_id, task_id=occurrence.task_id,
+        occurrence_id=occurrence.pk, period_key=occurrence.period_key, before=before or {}, after=after or {},
+        detail=detail, reason=reason,
+    )
+
+
+def event_record(**fields) -> AuditEvent:
+    return audit_record_many(drafts=[occurrence_draft(**fields)])[0]
 
 
 def _locked(occurrence: Occurrence) -> Occurrence:
@@ -121,7 +137,7 @@ def _processes_start_unclaimed(*, plans) -> int:
     claimed = list(
         Occurrence.objects.select_for_update(skip_locked=True)
         .filter(plan__in=plans, process__isnull=True, status=OccurrenceStatus.ASSIGNED)
-        .order_by("pk")
+        .select_related("unit").order_by("pk")
     )
     if not claimed:
         return 0
@@ -137,8 +153,12 @@ def _processes_start_unclaimed(*, plans) -> int:
     for contribution in contributions:
         by_occurrence.setdefault(contribution.occurrence_id, []).append(contribution)
     processes_bulk_start(occurrences=claimed, contributions_by_occurrence=by_occurrence)
-    OccurrenceEvent.objects.bulk_create([
-        OccurrenceEvent(occurrence=occ, kind="created", detail={"due_on": occ.due_on.isoformat()}) for occ in claimed
+    audit_record_many(drafts=[
+        AuditDraft(kind="created", object_type="occurrence", object_id=occ.pk, commune_id=occ.commune_id,
+                   unit=occ.unit, plan_id=occ.plan_id, task_id=occ.task_id, occurrence_id=occ.pk,
+                   period_key=occ.period_key, after={"status": occ.status, "due_on": occ.due_on},
+                   detail={"due_on": occ.due_on.isoformat()})
+        for occ in claimed
     ])
     return len(claimed)
 
@@ -155,9 +175,13 @@ def plan_activate(*, plan: Plan, actor: User | None, today: date | None = None) 
         raise PermissionDenied
     with transaction.atomic():
         plan = Plan.objects.select_for_update().get(pk=plan.pk)
+        before = plan.status
         plan.status = PlanStatus.ACTIVE
         plan.save(update_fields=["status"])
         created = occurrences_generate(today=today, plan_ids=[plan.pk])
+        audit_record(kind="activated", object_type="plan", object_id=plan.pk, commune_id=plan.commune_id,
+                     actor=actor, post=acting_post_get(actor=actor), plan_id=plan.pk,
+                     before={"status": before}, after={"status": plan.status}, detail={"occurrences": created})
     return PlanActivation(plan=plan, occurrences=created)
 
 
@@ -182,7 +206,8 @@ def occurrence_accept(*, occurrence: Occurrence, actor: User, assignee: User) ->
         occurrence.accepted_at = timezone.now()
         occurrence.save(update_fields=["assignee", "status", "accepted_at"])
         event_record(occurrence=occurrence, actor=actor, kind="accepted", assignee=str(assignee),
-                     assignee_id=assignee.pk)
+                     assignee_id=assignee.pk, before={"status": OccurrenceStatus.ASSIGNED, "assignee": None},
+                     after={"status": occurrence.status, "assignee": assignee.pk})
     return occurrence
 
 
@@ -218,6 +243,7 @@ def output_submit(*, occurrence: Occurrence, actor: User, document: OutputDocume
         occurrence = _locked(occurrence)
         _require(user=actor, action=OccurrenceAction.SUBMIT, occurrence=occurrence)
         _require_status(occurrence, OccurrenceStatus.IN_PROGRESS, OccurrenceStatus.RETURNED)
+        status_before = occurrence.status
         _document_check(occurrence=occurrence, document=document, files=files)
         version = occurrence.outputs.count() + 1
         output = Output.objects.create(
@@ -231,7 +257,9 @@ def output_submit(*, occurrence: Occurrence, actor: User, document: OutputDocume
         occurrence.submitted_at = timezone.now()
         occurrence.save(update_fields=["status", "submitted_at"])
         event_record(occurrence=occurrence, actor=actor, kind="submitted", version=version,
-                     number_symbol=document.number_symbol)
+                     number_symbol=document.number_symbol, output_id=output.pk,
+                     files=[{"name": f.original_name, "sha256": f.sha256} for f in output.files.all()],
+                     before={"status": status_before}, after={"status": occurrence.status})
     return output
 
 
@@ -259,7 +287,8 @@ def _finish(occurrence: Occurrence, actor: User) -> None:
     occurrence.finished_on_time = today <= occurrence.original_due_on
     occurrence.save(update_fields=["status", "finished_at", "finished_on", "finished_on_time", "went_on_without"])
     event_record(occurrence=occurrence, actor=actor, kind="done", on_time=occurrence.finished_on_time,
-                 went_on_without=occurrence.went_on_without)
+                 went_on_without=occurrence.went_on_without, after={"status": occurrence.status,
+                                                                    "finished_on": occurrence.finished_on})
 
 
 def output_review(*, occurrence: Occurrence, actor: User, approve: bool, reason: str = "") -> Occurrence:
@@ -287,7 +316,12 @@ def output_review(*, occurrence: Occurrence, actor: User, approve: bool, reason:
         flow_task_complete(task=open_flow_task(process_id=occurrence.process_id, node=node), actor=actor,
                            decision="approved" if approve else "returned")
         event_record(occurrence=occurrence, actor=actor, kind="approved" if approve else "returned",
-                     level=level, version=output.version, reason=reason)
+                     level=level, version=output.version, reason=reason,
+                     post=Post.objects.filter(pk=post_id).first() if post_id else None,
+                     before={"status": occurrence.status, "return_count": occurrence.return_count},
+                     after={"status": OccurrenceStatus.RETURNED if not approve else (
+                         OccurrenceStatus.DONE if final else OccurrenceStatus.AWAITING_DIRECTING),
+                         "return_count": occurrence.return_count + (0 if approve else 1)})
         if not approve:
             occurrence.return_count += 1
             occurrence.status = OccurrenceStatus.RETURNED
@@ -323,7 +357,10 @@ def contribution_submit(*, contribution: Contribution, actor: User, text: str, f
         from viewflow.workflow.models import Task as FlowTask
 
         flow_task_complete(task=FlowTask.objects.get(pk=contribution.flow_task_id), actor=actor)
-        event_record(occurrence=occurrence, actor=actor, kind="contributed", unit=contribution.unit.name)
+        event_record(occurrence=occurrence, actor=actor, kind="contributed", unit_name=contribution.unit.name,
+                     contribution_id=contribution.pk, before={"contribution": ContributionStatus.REQUESTED},
+                     after={"contribution": ContributionStatus.SUBMITTED},
+                     post=acting_post_get(actor=actor, unit_id=contribution.unit_id))
     return contribution
 
 
@@ -344,7 +381,7 @@ def extension_request(*, occurrence: Occurrence, actor: User, requested_due_on: 
                                                   current_due_on=occurrence.due_on,
                                                   requested_due_on=requested_due_on, reason=reason)
         event_record(occurrence=occurrence, actor=actor, kind="extension_requested",
-                     requested_due_on=requested_due_on.isoformat(), reason=reason)
+                     requested_due_on=requested_due_on.isoformat(), reason=reason, extension_id=request.pk)
     return request
 
 
@@ -358,6 +395,7 @@ def extension_decide(*, extension: ExtensionRequest, actor: User, approve: bool,
         extension.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
         extension.decided_by, extension.decided_at, extension.decision_reason = actor, timezone.now(), reason
         extension.save()
+        due_before, count_before = occurrence.due_on, occurrence.extension_count
         if approve:
             # The original due date stays: "on time" is always measured against it.
             occurrence.due_on = extension.requested_due_on
@@ -365,7 +403,9 @@ def extension_decide(*, extension: ExtensionRequest, actor: User, approve: bool,
             occurrence.save(update_fields=["due_on", "extension_count"])
         event_record(occurrence=occurrence, actor=actor,
                      kind="extension_approved" if approve else "extension_refused",
-                     due_on=occurrence.due_on.isoformat(), reason=reason)
+                     due_on=occurrence.due_on.isoformat(), reason=reason, extension_id=extension.pk,
+                     before={"due_on": due_before, "extension_count": count_before},
+                     after={"due_on": occurrence.due_on, "extension_count": occurrence.extension_count})
     return extension
 
 
@@ -377,17 +417,17 @@ def post_hand_over(*, post, person: User, started_on: date, actor: User | None =
 
     with transaction.atomic():
         previous = PostHolding.objects.filter(post=post, ended_on__isnull=True).select_related("person").first()
-        holding = post_assign(post=post, person=person, started_on=started_on)
+        holding = post_assign(post=post, person=person, started_on=started_on, actor=actor)
         if previous is None or previous.person_id == person.pk:
             return holding
         affected = Occurrence.objects.filter(status__in=OPEN_STATUSES)
         affected = affected.filter(directing_post=post) | (
             affected.filter(unit_id=post.unit_id) if post.is_unit_head and post.unit_id else affected.none())
-        OccurrenceEvent.objects.bulk_create([
-            OccurrenceEvent(occurrence=occ, actor=actor, kind="handed_over",
-                            detail={"post": post.title, "from": str(previous.person), "to": str(person),
-                                    "on": started_on.isoformat()})
-            for occ in affected.distinct()
+        audit_record_many(drafts=[
+            occurrence_draft(occurrence=occ, actor=actor, kind="handed_over", post=post, before={"holder": previous.person_id},
+                             after={"holder": person.pk}, **{"post_title": post.title, "from": str(previous.person),
+                                                               "to": str(person), "on": started_on.isoformat()})
+            for occ in affected.distinct().select_related("unit")
         ])
     return holding
 
@@ -414,8 +454,14 @@ def escalation_policy_update(*, commune, actor: User, offsets: dict[str, int | N
     if len(set(offsets_used)) != len(offsets_used):
         raise ValidationError(_("Two rungs cannot fire on the same working day."))
     with transaction.atomic():
+        previous = EscalationPolicy.objects.select_for_update().filter(commune=commune).first()
+        before = ({"rungs": previous.rungs, "counts_working_days": previous.counts_working_days} if previous
+                  else {"rungs": escalation_rungs_default(), "counts_working_days": True})
         policy, _created = EscalationPolicy.objects.update_or_create(
             commune=commune, defaults={"rungs": rungs, "updated_by": actor, "counts_working_days": counts_working_days})
+        audit_record(kind="policy_changed", object_type="escalation_policy", object_id=policy.pk,
+                     commune_id=commune.pk, actor=actor, post=acting_post_get(actor=actor), before=before,
+                     after={"rungs": rungs, "counts_working_days": counts_working_days})
     return policy
 
 
@@ -427,11 +473,19 @@ def calendar_override_set(*, commune, actor: User, day: date, is_working_day: bo
     if calendar_build().is_working_day(day) == is_working_day:
         raise ValidationError(_("%(day)s is already a %(kind)s in the national calendar.") % {
             "day": day.strftime("%d/%m/%Y"), "kind": _("working day") if is_working_day else _("day off")})
-    override, _created = CalendarOverride.objects.update_or_create(
-        commune=commune, day=day, defaults={"is_working_day": is_working_day, "reason": reason})
+    with transaction.atomic():
+        override, _created = CalendarOverride.objects.update_or_create(
+            commune=commune, day=day, defaults={"is_working_day": is_working_day, "reason": reason})
+        audit_record(kind="calendar_changed", object_type="calendar", object_id=override.pk, commune_id=commune.pk,
+                     actor=actor, post=acting_post_get(actor=actor), reason=reason,
+                     after={"day": day, "is_working_day": is_working_day})
     return override
 
 
 def calendar_override_remove(*, override, actor: User) -> None:
     _require_administrator(actor=actor, commune=override.commune)
-    override.delete()
+    with transaction.atomic():
+        audit_record(kind="calendar_changed", object_type="calendar", object_id=override.pk,
+                     commune_id=override.commune_id, actor=actor, post=acting_post_get(actor=actor),
+                     before={"day": override.day, "is_working_day": override.is_working_day})
+        override.delete()
