@@ -272,3 +272,30 @@ def cases_any_visible(*, user: User) -> bool:
             cases_visible(user=user, queryset=InspectionCase.objects.all()).exists()
         user._sauro_cases_visible = cached
     return cached
+
+
+# Two-factor sign-in
+
+TWO_FACTOR_ROLES = {Role.UNIT_HEAD, Role.DIRECTING, Role.PARTY_OFFICE, Role.INSPECTION, Role.COMMUNE_ADMIN}
+
+
+def two_factor_required(*, user: User) -> bool:
+    """Must `user` pass a second factor (TOTP) after the password?
+
+    Yes for whoever can approve, direct, inspect or administer: staff accounts and superusers;
+    holders of a unit head post; holders of a directing post (a post with no unit, or a post some
+    task names as its directing post); and role grants of unit head, directing comrade, Party Office,
+    inspection or commune administrator. Staff, supporting members, the Front's members and province
+    viewers may enrol but are not forced.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_staff or user.is_superuser:
+        return True
+    if RoleGrant.objects.filter(person=user, role__in=TWO_FACTOR_ROLES).exists():
+        return True
+    from tasks.models import Task
+
+    held = _current_holdings(user=user)
+    return held.filter(Q(post__is_unit_head=True) | Q(post__unit__isnull=True)).exists() or \
+        Task.objects.filter(directing_post_id__in=held.values("post_id")).exists()
