@@ -31,5 +31,14 @@ test: setup
 messages: setup
 	BIN=$(BIN) ./scripts/messages.sh
 
+# Benchmarks of issue 7 on PostgreSQL (not tests; `make test` never runs them): synthetic data at
+# SCALE=commune|province|national (national by default, generated once and kept), every benchmark,
+# bench/results/*.json and bench/results/summary.md. The database is BENCH_DATABASE_URL, else
+# DATABASE_URL's server with the database sauro_bench, else postgres://postgres@127.0.0.1:5432/sauro_bench.
+SCALE ?= national
+bench: setup
+	$(BIN)/python -m pip install --quiet -e ".[bench]"
+	$(BIN)/python bench/run.py --scale $(SCALE)
+
 clean:
 	rm -rf var

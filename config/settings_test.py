@@ -4,6 +4,8 @@ import os
 # pytest-django reads settings before any conftest runs, so the defaults must be set here.
 os.environ.setdefault("SAURO_ALLOW_INSECURE_KEY", "1")
 os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+# The test client and the live server speak plain HTTP; tests/test_security_settings.py checks HTTPS.
+os.environ.setdefault("SAURO_HTTPS", "0")
 
 from config.settings import *  # noqa: E402,F403
 

@@ -3,9 +3,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import time
+
+import django_otp
 import pytest
+from django.http import HttpRequest
+from django.test import Client
+from django_otp import user_has_device
+from django_otp.oath import hotp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from roles.models import User
+from roles.policy import two_factor_required
 from tasks.demo import DEMO_COMMUNES, DEMO_PASSWORD, demo_commune_build
 from tasks.services import PlanFile, plan_import
 
@@ -49,6 +58,44 @@ def people(thanh_mien, truong_giang):
         "other_commune": by_name["truonggiang.vanphong"],
         "no_role": outsider,
     }
+
+
+def totp_device_for(user: User) -> TOTPDevice:
+    """The person's authenticator app, as if they had enrolled: a confirmed TOTP device."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="Authenticator", confirmed=True)
+
+
+def totp_code(device: TOTPDevice) -> str:
+    """The code the app shows now (or the next one, if now's was already used: each code works once)."""
+    device.refresh_from_db()
+    counter = max(int(time.time() - device.t0) // device.step, device.last_t + 1)
+    return f"{hotp(device.bin_key, counter + device.drift, digits=device.digits):0{device.digits}d}"
+
+
+def two_factor_session_pass(*, client: Client, user: User) -> None:
+    """force_login skips the sign-in pages; the second factor is part of signing in, so skip it too:
+    for whoever needs a code, the session is verified with their device through django_otp.login,
+    exactly as the verification page leaves it."""
+    if not (two_factor_required(user=user) or user_has_device(user, confirmed=True)):
+        return
+    request = HttpRequest()
+    request.user = user
+    request.session = client.session
+    django_otp.login(request, totp_device_for(user))
+    request.session.save()
+
+
+class SignedInClient(Client):
+    def force_login(self, user, backend=None):
+        super().force_login(user, backend)
+        two_factor_session_pass(client=self, user=user)
+
+
+@pytest.fixture
+def client():
+    """pytest-django's client, whose force_login also passes the second factor (see two_factor_session_pass)."""
+    return SignedInClient()
 
 
 @pytest.fixture

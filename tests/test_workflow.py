@@ -12,8 +12,9 @@ from viewflow.workflow.models import Task as FlowTask
 from roles.models import Post, Unit, User
 from tasks.models import PlanStatus
 from workflow.flows import OccurrenceFlow
+from audit.models import AuditEvent
 from workflow.models import (
-    Contribution, ContributionStatus, Occurrence, OccurrenceEvent, OccurrenceStatus, Output,
+    Contribution, ContributionStatus, Occurrence, OccurrenceStatus, Output,
 )
 from workflow.services import (
     OutputDocument, contribution_submit, extension_decide, extension_request, occurrence_accept,
@@ -125,7 +126,8 @@ def test_the_whole_loop_with_a_return_and_the_directing_comrade(active_plan, peo
     assert occurrence.status == OccurrenceStatus.DONE and occurrence.finished_on_time is True
     assert Output.objects.filter(occurrence=occurrence).count() == 2
     assert Process.objects.get(pk=occurrence.process_id).finished is not None
-    kinds = list(OccurrenceEvent.objects.filter(occurrence=occurrence).values_list("kind", flat=True))
+    kinds = list(AuditEvent.objects.filter(occurrence_id=occurrence.pk, object_type="occurrence")
+                 .order_by("seq").values_list("kind", flat=True))
     assert kinds == ["created", "accepted", "submitted", "returned", "submitted", "approved", "approved", "done"]
 
 
@@ -199,7 +201,7 @@ def test_a_post_changing_hands_moves_open_work_and_keeps_the_history(active_plan
         with pytest.raises(PermissionDenied):
             occurrence_accept(occurrence=occurrence, actor=people["unit_head"], assignee=people["staff"])
         occurrence_accept(occurrence=occurrence, actor=newcomer, assignee=people["staff"])
-    handed = OccurrenceEvent.objects.get(occurrence=occurrence, kind="handed_over")
+    handed = AuditEvent.objects.get(occurrence_id=occurrence.pk, kind="handed_over")
     assert handed.detail["from"] == str(people["unit_head"]) and handed.detail["to"] == str(newcomer)
     assert head_post.holdings.filter(person=people["unit_head"], ended_on=date(2025, 9, 11)).exists()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.core.exceptions import PermissionDenied
 import time_machine
 from django.urls import reverse
 
@@ -92,19 +93,26 @@ def test_nobody_outside_the_commune_sees_its_occurrences_in_any_list(login, peop
 
 
 def test_a_plan_shared_through_guardian_is_visible_read_only(login, people, occurrence):
-    from guardian.shortcuts import assign_perm
+    from audit.models import AuditEvent
+    from tasks.services import plan_share, plan_unshare
 
     reviewer = people["no_role"]
     client = login(reviewer)
     assert client.get(reverse("plan_detail", args=[occurrence.plan_id])).status_code == 403
+    with pytest.raises(PermissionDenied):
+        plan_share(plan=occurrence.plan, person=reviewer, actor=people["staff"])
 
-    assign_perm("tasks.view_plan", reviewer, occurrence.plan)
+    plan_share(plan=occurrence.plan, person=reviewer, actor=people["admin"])
+    granted = AuditEvent.objects.get(object_type="plan_share", kind="granted")
+    assert granted.after["person"] == reviewer.pk and granted.actor_id == people["admin"].pk
 
     assert client.get(reverse("plan_detail", args=[occurrence.plan_id])).status_code == 200
     assert client.get(reverse("occurrence_detail", args=[occurrence.pk])).status_code == 200
     assert client.post(reverse("occurrence_accept", args=[occurrence.pk]),
                        {"assignee": people["staff"].pk}).status_code == 403
     assert client.post(reverse("plan_activate", args=[occurrence.plan_id])).status_code == 403
+    plan_unshare(plan=occurrence.plan, person=reviewer, actor=people["admin"])
+    assert client.get(reverse("plan_detail", args=[occurrence.plan_id])).status_code == 403
 
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"

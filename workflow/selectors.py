@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from django.db.models import Case, CharField, Exists, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
+from audit.selectors import occurrence_events_get
 from roles.models import User
 from roles.policy import headed_unit_ids, held_post_ids, member_unit_ids, occurrences_visible
 from workflow.models import (
@@ -30,24 +31,37 @@ def _with_related(queryset: QuerySet) -> QuerySet:
 
 
 def my_work_get(*, user: User, today: date | None = None) -> dict:
-    """Every open step waiting for `user`, soonest due first, with counts by urgency."""
+    """Every open step waiting for `user`, soonest due first, with counts by urgency.
+
+    Each kind of step is an indexed condition of its own (unit and status, assignee and status,
+    directing post and status, or a short list of ids), OR-ed together: PostgreSQL combines the
+    index scans, so the page does not read the country's open occurrences to find a person's few.
+    """
     today = today or timezone.localdate()
     heads, posts, units = headed_unit_ids(user=user), held_post_ids(user=user), member_unit_ids(user=user)
-    my_contribution = Contribution.objects.filter(
-        occurrence=OuterRef("pk"), unit_id__in=units, status=ContributionStatus.REQUESTED)
-    my_extension = ExtensionRequest.objects.filter(occurrence=OuterRef("pk"), status=ExtensionStatus.PENDING)
+    contributing = set(Contribution.objects.filter(unit_id__in=units, status=ContributionStatus.REQUESTED)
+                       .values_list("occurrence_id", flat=True)[:500]) if units else set()
+    deciding = set(ExtensionRequest.objects.filter(status=ExtensionStatus.PENDING,
+                                                   occurrence__directing_post_id__in=posts)
+                   .values_list("occurrence_id", flat=True)[:500]) if posts else set()
+    waiting = (
+        Q(status__in=[OccurrenceStatus.ASSIGNED, OccurrenceStatus.SUBMITTED], unit_id__in=heads)
+        | Q(status__in=[OccurrenceStatus.IN_PROGRESS, OccurrenceStatus.RETURNED], assignee=user)
+        | Q(status=OccurrenceStatus.AWAITING_DIRECTING, directing_post_id__in=posts)
+        | Q(pk__in=contributing | deciding)
+    )
     step = Case(
         When(Q(status=OccurrenceStatus.ASSIGNED, unit_id__in=heads), then=Value("accept")),
         When(Q(status__in=[OccurrenceStatus.IN_PROGRESS, OccurrenceStatus.RETURNED], assignee=user),
              then=Value("submit")),
         When(Q(status=OccurrenceStatus.SUBMITTED, unit_id__in=heads), then=Value("review")),
         When(Q(status=OccurrenceStatus.AWAITING_DIRECTING, directing_post_id__in=posts), then=Value("directing_review")),
-        When(Q(Exists(my_extension), directing_post_id__in=posts), then=Value("decide_extension")),
-        When(Exists(my_contribution), then=Value("contribute")),
+        When(pk__in=deciding, then=Value("decide_extension")),
+        When(pk__in=contributing, then=Value("contribute")),
         default=Value(""), output_field=CharField(),
     )
     rows = list(
-        _with_related(Occurrence.objects.filter(status__in=OPEN_STATUSES))
+        _with_related(Occurrence.objects.filter(waiting, status__in=OPEN_STATUSES))
         .annotate(my_step=step).exclude(my_step="").order_by("due_on", "pk")[:500]
     )
     for row in rows:
@@ -104,7 +118,7 @@ def occurrence_page_get(*, occurrence_id: int) -> dict:
         "contributions": list(occurrence.contributions.select_related("unit", "submitted_by").prefetch_related("files")),
         "extensions": list(occurrence.extension_requests.select_related("requested_by", "decided_by")
                            .order_by("-requested_at")),
-        "events": list(occurrence.events.select_related("actor").order_by("at", "pk")),
+        "events": occurrence_events_get(occurrence_id=occurrence.pk),
     }
 
 

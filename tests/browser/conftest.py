@@ -34,7 +34,10 @@ def browser():
 @pytest.fixture
 def page_as(browser, live_server):
     """A fresh browser session logged in as a person (password: the demo password)."""
+    from roles.models import User
+    from roles.policy import two_factor_required
     from tasks.demo import DEMO_PASSWORD
+    from tests.conftest import totp_code, totp_device_for
 
     contexts = []
 
@@ -43,11 +46,17 @@ def page_as(browser, live_server):
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(15000)
+        person = User.objects.get(username=username)
+        device = totp_device_for(person) if two_factor_required(user=person) else None
         page.goto("/accounts/login/")
         page.fill("#id_username", username)
         page.fill("#id_password", DEMO_PASSWORD)
         page.click("main button[type=submit]")
         page.wait_for_url(lambda url: "/accounts/login/" not in url)
+        if device is not None:  # the second step, with the code the person's app would show
+            page.fill("#id_token", totp_code(device))
+            page.click("main button[type=submit]")
+            page.wait_for_url(lambda url: "/accounts/two-factor/" not in url)
         return page
 
     yield _page_as

@@ -1,0 +1,1 @@
+"""Benchmarks and the synthetic data they run on (issue 7). Not tests: `make bench` runs them on PostgreSQL."""
