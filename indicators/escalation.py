@@ -38,7 +38,7 @@ def _due_figures(*, rung: dict, limit: date, later: date | None, communes: dict)
     already = FigureNotice.objects.filter(figure=OuterRef("pk"), rung=rung["key"])
     queryset = IndicatorFigure.objects.filter(status__in=OPEN_FIGURE_STATUSES, due_on__lte=limit)
     if "only" in communes:
-        queryset = queryset.filter(commune_id=communes["only"])
+        queryset = queryset.filter(commune_id__in=communes["only"])
     elif communes.get("exclude"):
         queryset = queryset.exclude(commune_id__in=communes["exclude"])
     if later is not None:
@@ -142,22 +142,21 @@ def figure_escalations_sweep(*, today: date, report) -> None:
     "figure_<rung>" and their immediate emails with the rest.
     """
     from indicators.services import figure_due_generate
-    from workflow.escalation import DIGEST_ONLY, _emails_queue, _policy_groups, _thresholds
+    from workflow.escalation import DIGEST_ONLY, _emails_queue, sweep_steps_get
 
     figure_due_generate(today=today)
-    for rungs, calendar, communes in _policy_groups():
-        for rung, limit, later in _thresholds(rungs=rungs, calendar=calendar, today=today):
-            figures = _due_figures(rung=rung, limit=limit, later=later, communes=communes)
-            if not figures:
-                continue
-            by_pk = {figure["pk"]: figure for figure in figures}
-            claimed = _notices_claim(rung=rung, figures=figures, recipients=_Recipients(figures=figures, today=today))
-            if not claimed:
-                continue
-            recorded = _record(rung=rung, claimed=claimed, by_pk=by_pk)
-            key = f"figure_{rung['key']}"
-            report.per_rung[key] = report.per_rung.get(key, 0) + len(recorded)
-            immediate = [n for n, (_notice, who) in zip(recorded, claimed, strict=True) if who not in DIGEST_ONLY]
-            report.emails_queued += _emails_queue(recorded=immediate)
-            if rung["offset"] > 0:
-                _escalations_audit(rung=rung, claimed=claimed, by_pk=by_pk)
+    for rung, limit, later, communes in sweep_steps_get(today=today):
+        figures = _due_figures(rung=rung, limit=limit, later=later, communes=communes)
+        if not figures:
+            continue
+        by_pk = {figure["pk"]: figure for figure in figures}
+        claimed = _notices_claim(rung=rung, figures=figures, recipients=_Recipients(figures=figures, today=today))
+        if not claimed:
+            continue
+        recorded = _record(rung=rung, claimed=claimed, by_pk=by_pk)
+        key = f"figure_{rung['key']}"
+        report.per_rung[key] = report.per_rung.get(key, 0) + len(recorded)
+        immediate = [n for n, (_notice, who) in zip(recorded, claimed, strict=True) if who not in DIGEST_ONLY]
+        report.emails_queued += _emails_queue(recorded=immediate)
+        if rung["offset"] > 0:
+            _escalations_audit(rung=rung, claimed=claimed, by_pk=by_pk)

@@ -106,3 +106,24 @@ def test_a_commune_may_count_its_deadlines_in_calendar_days(login, people, activ
     # Ten days overdue: Friday 10/10 in calendar days, not Tuesday 14/10 as in working days.
     escalations_run(now=datetime(2025, 10, 10, 7, tzinfo=vn))
     assert Notification.objects.filter(occurrence=seven, rung="overdue_10").exists()
+
+
+def test_communes_whose_rules_agree_today_are_swept_in_one_query_per_rung(thanh_mien, truong_giang):
+    """A day off far from today changes no threshold: that commune goes with the rest. Two communes
+    counting in calendar days share their steps. The sweep's queries follow the rules, not the communes."""
+    from workflow.escalation import sweep_steps_get
+    from workflow.models import escalation_rungs_default
+
+    today = date(2025, 10, 15)
+    CalendarOverride.objects.create(commune=thanh_mien, day=date(2025, 3, 3), is_working_day=False, reason="x")
+    national = sweep_steps_get(today=today)
+    assert all(communes == {"exclude": []} for _rung, _limit, _later, communes in national)
+    for commune in (thanh_mien, truong_giang):
+        EscalationPolicy.objects.create(commune=commune, rungs=escalation_rungs_default(), counts_working_days=False)
+    steps = sweep_steps_get(today=today)
+    both = sorted([thanh_mien.pk, truong_giang.pk])
+    own = [communes for _rung, _limit, _later, communes in steps if "only" in communes]
+    assert own and all(communes == {"only": both} for communes in own)
+    assert len(steps) <= 2 * len(escalation_rungs_default())
+    offsets = [rung["offset"] for rung, _limit, _later, _communes in steps]
+    assert offsets == sorted(offsets)

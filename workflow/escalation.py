@@ -9,6 +9,7 @@ same transaction, sent by the worker after it commits.
 """
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -88,11 +89,44 @@ def _thresholds(*, rungs: list[dict], calendar, today: date) -> list[tuple[dict,
     return result
 
 
+def sweep_steps_get(*, today: date) -> list[tuple[dict, date, date | None, dict]]:
+    """(rung, limit, later, which communes) for every rung owed a look today, in rung order.
+
+    Communes whose own rules give the same thresholds today as the national ones are swept with
+    the rest, and the others are swept together wherever their thresholds agree, so the number of
+    queries follows the number of distinct rules, not of communes that have rules.
+    """
+    shared: dict[tuple, dict] = {}
+    order: list[tuple] = []
+    for rungs, calendar, communes in _policy_groups():
+        for rung, limit, later in _thresholds(rungs=rungs, calendar=calendar, today=today):
+            key = (json.dumps(rung, sort_keys=True), limit, later)
+            if "exclude" in communes:
+                shared[key] = {"exclude": set(communes["exclude"]), "rung": rung}
+                order.append(key)
+                continue
+            cid = communes["only"]
+            national = shared.get(key)
+            if national is not None and "exclude" in national:
+                national["exclude"].discard(cid)  # same thresholds today: swept with the rest
+                continue
+            if key not in shared:
+                shared[key] = {"only": set(), "rung": rung}
+                order.append(key)
+            shared[key]["only"].add(cid)
+    steps = []
+    for key in sorted(order, key=lambda k: shared[k]["rung"]["offset"]):
+        entry = shared[key]
+        communes = {"exclude": sorted(entry["exclude"])} if "exclude" in entry else {"only": sorted(entry["only"])}
+        steps.append((entry["rung"], key[1], key[2], communes))
+    return steps
+
+
 def _due_occurrences(*, rung: dict, limit: date, later: date | None, communes: dict) -> list[dict]:
     already = Notification.objects.filter(occurrence=OuterRef("pk"), rung=rung["key"])
     queryset = Occurrence.objects.filter(status__in=OPEN_STATUSES, due_on__lte=limit)
     if "only" in communes:
-        queryset = queryset.filter(commune_id=communes["only"])
+        queryset = queryset.filter(commune_id__in=communes["only"])
     elif communes.get("exclude"):
         queryset = queryset.exclude(commune_id__in=communes["exclude"])
     if later is not None:
@@ -217,9 +251,8 @@ def escalations_run(*, now: datetime | None = None, dry_run: bool = False) -> Sw
     report = SweepReport(as_of=today, dry_run=dry_run)
     with transaction.atomic():
         run = SweepRun.objects.create(as_of=now, dry_run=dry_run)
-        for rungs, calendar, communes in _policy_groups():
-            for rung, limit, later in _thresholds(rungs=rungs, calendar=calendar, today=today):
-                _rung_sweep(rung=rung, limit=limit, later=later, communes=communes, today=today, report=report)
+        for rung, limit, later, communes in sweep_steps_get(today=today):
+            _rung_sweep(rung=rung, limit=limit, later=later, communes=communes, today=today, report=report)
         from indicators.escalation import figure_escalations_sweep  # indicator figures, on the same rungs
 
         figure_escalations_sweep(today=today, report=report)
