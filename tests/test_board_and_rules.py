@@ -127,3 +127,16 @@ def test_communes_whose_rules_agree_today_are_swept_in_one_query_per_rung(thanh_
     assert len(steps) <= 2 * len(escalation_rungs_default())
     offsets = [rung["offset"] for rung, _limit, _later, _communes in steps]
     assert offsets == sorted(offsets)
+
+
+def test_board_counts_everything_overdue_even_beyond_the_rows_shown(people, active, thanh_mien, monkeypatch):
+    import workflow.board as board
+    from workflow.models import OPEN_STATUSES
+
+    today = date(2025, 12, 31)
+    overdue = Occurrence.objects.filter(commune=thanh_mien, status__in=OPEN_STATUSES, due_on__lt=today).count()
+    assert overdue > 2
+    monkeypatch.setattr(board, "BOARD_LIMIT", 2)
+    result = board.board_get(commune=thanh_mien, filters=board.BoardFilters(), today=today)
+    assert len(result["rows"]) == 2 and result["truncated"]
+    assert result["counts"]["overdue"] == overdue

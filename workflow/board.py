@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 
 from notifications.models import Notification
 from workflow.calendars import commune_calendar_get
@@ -45,7 +45,9 @@ def board_get(*, commune, filters: BoardFilters, today: date) -> dict:
     for row in rows:
         row.urgency = urgency_of(due_on=row.due_on, today=today)
         row.working_days_overdue = max(0, calendar.working_days_between(start=row.due_on, end=today))
-    counts = {key: sum(1 for row in rows if row.urgency == key) for key in ("overdue", "due_soon")}
+    # Counted over everything the filters match, not only the rows shown.
+    counts = queryset.aggregate(overdue=Count("pk", filter=Q(due_on__lt=today)),
+                                due_soon=Count("pk", filter=Q(due_on__gte=today)))
     return {"rows": rows, "counts": counts, "truncated": len(rows) == BOARD_LIMIT}
 
 

@@ -101,13 +101,38 @@ class WorkingCalendar:
         """
         if end < start:
             return -self.working_days_between(start=end, end=start)
-        count = 0
-        day = start + ONE_DAY
-        while day <= end:
-            if self.is_working_day(day):
-                count += 1
-            day += ONE_DAY
+        # Counted from per-year running totals, so years of lateness cost a few lookups, not a day-by-day walk.
+        if start.year == end.year:
+            running = self._running_total(start.year)
+            return running[end.timetuple().tm_yday] - running[start.timetuple().tm_yday]
+        first, last = self._running_total(start.year), self._running_total(end.year)
+        count = first[-1] - first[start.timetuple().tm_yday] + last[end.timetuple().tm_yday]
+        for year in range(start.year + 1, end.year):
+            count += self._running_total(year)[-1]
         return count
+
+    def _running_total(self, year: int) -> tuple[int, ...]:
+        """running[n] = working days from 1 January to the n-th day of `year` (running[0] = 0)."""
+        known = self._running_totals
+        if year not in known:
+            known[year] = _year_running_total(year=year, calendar=WorkingCalendar(
+                extra_days_off=frozenset(day for day in self.extra_days_off if day.year == year),
+                extra_working_days=frozenset(day for day in self.extra_working_days if day.year == year)))
+        return known[year]
+
+    @functools.cached_property
+    def _running_totals(self) -> dict[int, tuple[int, ...]]:
+        return {}
+
+
+@functools.lru_cache(maxsize=4096)
+def _year_running_total(*, year: int, calendar: WorkingCalendar) -> tuple[int, ...]:
+    running, count, day = [0], 0, date(year, 1, 1)
+    while day.year == year:
+        count += calendar.is_working_day(day)
+        running.append(count)
+        day += ONE_DAY
+    return tuple(running)
 
 
 def calendar_build(
