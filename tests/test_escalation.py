@@ -151,3 +151,67 @@ def test_the_command_refuses_a_moment_that_is_not_iso(db):
 
     with pytest.raises(CommandError, match="ISO-8601"):
         call_command("run_escalations", "--now", "31/02/2025")
+
+
+def _sweep_outcome() -> dict:
+    """What a user (and an inspector) can see of the sweeps: notifications, emails, escalation events, cases."""
+    from audit.models import AuditEvent
+    from inspection.models import InspectionCase
+
+    about_work = Notification.objects.filter(occurrence__isnull=False)  # indicator figures have their own sweep
+    return {
+        "notifications": sorted((*row[:-1], row[-1] is None) for row in about_work.values_list(
+            "recipient_id", "occurrence_id", "rung", "kind", "message_key", "url", "digest_at")),
+        "params": sorted((n.occurrence_id, n.recipient_id, n.rung, tuple(sorted(n.params.items())))
+                         for n in about_work),
+        "emails": sorted(Delivery.objects.filter(notification__in=about_work).values_list("notification__recipient_id", "notification__occurrence_id",
+                                                      "notification__rung", "channel", "status")),
+        "escalated": sorted((e.occurrence_id, e.detail["rung"], tuple(e.detail["to"]), e.unit_name, e.period_key)
+                            for e in AuditEvent.objects.filter(kind="escalated", object_type="occurrence")),
+        "cases": sorted(InspectionCase.objects.values_list("occurrence_id", "status", "opened_reason")),
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_set_based_sweep_records_what_the_portable_one_records(thanh_mien_plan, people, monkeypatch):
+    """On PostgreSQL each rung is recorded in a few SQL statements; over a month of sweeps (reminders,
+    escalations, cases, accepted and unaccepted work, the Party Office's digest) it must leave exactly
+    what the portable path leaves."""
+    from django.db import connection
+
+    import workflow.escalation as escalation
+    from workflow.services import occurrence_accept
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the set-based sweep is PostgreSQL's")
+    with time_machine.travel(date(2025, 9, 10), tick=False):
+        plan_activate(plan=thanh_mien_plan, actor=people["party_office"])
+    with time_machine.travel(date(2025, 9, 12), tick=False):
+        for occurrence in Occurrence.objects.filter(plan=thanh_mien_plan, unit__name__icontains="Văn hóa")[:3]:
+            occurrence_accept(occurrence=occurrence, actor=people["unit_head"], assignee=people["staff"])
+    days = [date(2025, 9, 19), date(2025, 9, 29), date(2025, 9, 30), date(2025, 10, 3), date(2025, 10, 14),
+            date(2025, 12, 31), date(2026, 3, 31)]
+    outcomes = {}
+    for path in ("portable", "set_based"):
+        with monkeypatch.context() as patch:
+            if path == "portable":
+                patch.setattr(escalation.connection, "vendor", "sqlite")
+            for day in days:
+                with time_machine.travel(_at(day), tick=False):
+                    escalations_run(now=_at(day))
+        outcomes[path] = _sweep_outcome()
+        from audit.models import AuditEvent
+        from inspection.models import InspectionCase
+
+        with connection.cursor() as cursor:  # start the second path from the same state
+            cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER audit_append_only")
+            Delivery.objects.all().delete()
+            Notification.objects.all().delete()
+            InspectionCase.objects.all().delete()
+            AuditEvent.objects.filter(kind__in=["escalated", "opened"], object_type__in=["occurrence", "case"]).delete()
+            cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER audit_append_only")
+    assert outcomes["portable"]["notifications"], "the scenario must notify someone"
+    assert outcomes["portable"]["escalated"] and outcomes["portable"]["cases"]
+    assert any(not digest for *_rest, digest in outcomes["portable"]["notifications"])
+    for key in outcomes["portable"]:
+        assert outcomes["set_based"][key] == outcomes["portable"][key], key

@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
@@ -131,7 +131,8 @@ def _due_occurrences(*, rung: dict, limit: date, later: date | None, communes: d
         queryset = queryset.exclude(commune_id__in=communes["exclude"])
     if later is not None:
         queryset = queryset.filter(due_on__gt=later)
-    return list(queryset.filter(~Exists(already)).values(
+    # Most overdue first: a person's few immediate emails are about the oldest work (see _emails_queue).
+    return list(queryset.filter(~Exists(already)).order_by("due_on", "pk").values(
         "pk", "commune_id", "unit_id", "assignee_id", "directing_post_id", "status", "due_on",
         "task__name", "task__number", "unit__name", "task_id", "plan_id", "period_key"))
 
@@ -204,15 +205,20 @@ def _emails_queue(*, recorded: list[Notification]) -> int:
     return len(immediate)
 
 
-def _escalations_audit(*, rung: dict, occurrences: list[dict], drafts: list) -> None:
-    """An overdue rung firing is part of the occurrence's history: the "escalated" pattern inspectors search."""
-    from audit.services import AuditDraft, audit_record_many
-    from roles.models import Unit
-
+def _told(drafts: list[tuple[NotificationDraft, str]]) -> dict[int, list[str]]:
+    """Who was told of each occurrence, in the rung's order."""
     told: dict[int, list[str]] = defaultdict(list)
     for draft, who in drafts:
         if who not in told[draft.occurrence.pk]:
             told[draft.occurrence.pk].append(who)
+    return told
+
+
+def _escalations_audit(*, rung: dict, occurrences: list[dict], told: dict[int, list[str]]) -> None:
+    """An overdue rung firing is part of the occurrence's history: the "escalated" pattern inspectors search."""
+    from audit.services import AuditDraft, audit_record_many
+    from roles.models import Unit
+
     audit_record_many(drafts=[
         AuditDraft(kind="escalated", object_type="occurrence", object_id=o["pk"], commune_id=o["commune_id"],
                    unit=Unit(pk=o["unit_id"], name=o["unit__name"]), plan_id=o["plan_id"], task_id=o["task_id"],
@@ -225,23 +231,40 @@ def _escalations_audit(*, rung: dict, occurrences: list[dict], drafts: list) -> 
 
 def _rung_sweep(*, rung: dict, limit: date, later: date | None, communes: dict, today: date,
                 report: SweepReport) -> None:
-    occurrences = _due_occurrences(rung=rung, limit=limit, later=later, communes=communes)
     report.per_rung.setdefault(rung["key"], 0)
-    if not occurrences:
-        return
-    drafts = _drafts(rung=rung, occurrences=occurrences, recipients=_Recipients(occurrences=occurrences, today=today))
-    digest = notifications_record(rows=[draft for draft, who in drafts if who in DIGEST_ONLY])
-    immediate = notifications_record(rows=[draft for draft, who in drafts if who not in DIGEST_ONLY])
-    report.per_rung[rung["key"]] += len(digest) + len(immediate)
-    report.emails_queued += _emails_queue(recorded=immediate)
-    notified = {notification.occurrence_id for notification in digest + immediate}
+    if connection.vendor == "postgresql":
+        from workflow.escalation_pg import rung_sweep_pg
+
+        notified, told, recorded, emails = rung_sweep_pg(
+            rung=rung, limit=limit, later=later, communes=communes, today=today,
+            kind="escalation" if rung["offset"] > 0 else "reminder", message_key=_message_key(rung),
+            digest_only=DIGEST_ONLY, per_person=IMMEDIATE_EMAILS_PER_PERSON)
+    else:
+        notified, told, recorded, emails = _rung_record(rung=rung, limit=limit, later=later, communes=communes,
+                                                        today=today)
+    report.per_rung[rung["key"]] += recorded
+    report.emails_queued += emails
     if rung["offset"] > 0:
-        _escalations_audit(rung=rung, occurrences=[o for o in occurrences if o["pk"] in notified], drafts=drafts)
+        _escalations_audit(rung=rung, occurrences=notified, told=told)
     if rung.get("opens_case"):
         from inspection.services import inspection_cases_open
 
         # Only where this sweep recorded a new notification: a closed case is not reopened by the next sweep.
-        inspection_cases_open(occurrences=[o for o in occurrences if o["pk"] in notified], reason=rung["key"])
+        inspection_cases_open(occurrences=notified, reason=rung["key"])
+
+
+def _rung_record(*, rung: dict, limit: date, later: date | None, communes: dict,
+                 today: date) -> tuple[list[dict], dict, int, int]:
+    """The portable path (SQLite): (notified occurrences, who was told of each, notifications, emails)."""
+    occurrences = _due_occurrences(rung=rung, limit=limit, later=later, communes=communes)
+    if not occurrences:
+        return [], {}, 0, 0
+    drafts = _drafts(rung=rung, occurrences=occurrences, recipients=_Recipients(occurrences=occurrences, today=today))
+    digest = notifications_record(rows=[draft for draft, who in drafts if who in DIGEST_ONLY])
+    immediate = notifications_record(rows=[draft for draft, who in drafts if who not in DIGEST_ONLY])
+    emails = _emails_queue(recorded=immediate)
+    notified = {notification.occurrence_id for notification in digest + immediate}
+    return [o for o in occurrences if o["pk"] in notified], _told(drafts), len(digest) + len(immediate), emails
 
 
 def escalations_run(*, now: datetime | None = None, dry_run: bool = False) -> SweepReport:
