@@ -288,6 +288,8 @@ CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "workflow.heartbeat", "schedule": 60.0},
     # Recurring tasks get their next occurrence ahead of time, every night and once at noon.
     "occurrences-generate": {"task": "workflow.occurrences_generate", "schedule": crontab(minute=15, hour="1,12")},
+    # Indicator figures owed are created ahead the same way, before the morning sweep chases them.
+    "figures-generate": {"task": "indicators.figures_generate", "schedule": crontab(minute=20, hour="1,12")},
     # Reminders and escalations: early in the working day, and again at noon for what changed.
     "escalations-run": {"task": "workflow.escalations_run", "schedule": crontab(minute=0, hour="7,12")},
     # Notifications: queued emails go out every minute; each person's digest at 06:30.

@@ -136,15 +136,14 @@ def _escalations_audit(*, rung: dict, claimed: list[tuple[FigureNotice, str]], b
 
 
 def figure_escalations_sweep(*, today: date, report) -> None:
-    """Create the figures owed today, then record and queue every figure reminder and escalation owed.
+    """Record and queue every figure reminder and escalation owed (the figures themselves are created
+    ahead of time by the indicators.figures_generate job).
 
     `report` is the occurrence sweep's SweepReport: figure notifications are counted under
     "figure_<rung>" and their immediate emails with the rest.
     """
-    from indicators.services import figure_due_generate
     from workflow.escalation import DIGEST_ONLY, _emails_queue, sweep_steps_get
 
-    figure_due_generate(today=today)
     for rung, limit, later, communes in sweep_steps_get(today=today):
         figures = _due_figures(rung=rung, limit=limit, later=later, communes=communes)
         if not figures:

@@ -290,3 +290,17 @@ def test_the_demo_figures_load_once_show_several_statuses_and_the_demo_still_res
     assert len(statuses - {"no_data", "no_target"}) >= 2
     demo_reset()
     assert not IndicatorFigure.objects.exists() and not StoredFile.objects.exists()
+
+
+def test_the_nightly_job_creates_the_figures_owed_and_the_sweep_only_chases_them(active_plan):
+    import time_machine
+
+    from indicators.jobs import figures_generate_job
+    from workflow.escalation import escalations_run
+
+    with time_machine.travel(date(2025, 9, 10), tick=False):
+        escalations_run()
+        assert not IndicatorFigure.objects.exists()  # the sweep creates nothing
+        assert figures_generate_job() > 0
+        assert figures_generate_job() == 0  # a repeat, or a second worker, creates nothing twice
+    assert _figure(active_plan, "1", "2025-Q3").due_on == date(2025, 10, 7)

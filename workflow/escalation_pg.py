@@ -43,13 +43,18 @@ def _due_create(cursor, *, rung: dict, limit: date, later: date | None, communes
     elif communes.get("exclude"):
         where.append("NOT (o.commune_id = ANY(%(communes)s))")
     cursor.execute("DROP TABLE IF EXISTS sweep_due")
+    # Who is owed the rung comes from the covering index of open work alone (migration 0008); only
+    # those rows are then read whole.
     cursor.execute(f"""
         CREATE TEMP TABLE sweep_due ON COMMIT DROP AS
+        WITH owed AS MATERIALIZED (
+            SELECT o.id FROM {t['occurrence']} o
+            WHERE {' AND '.join(where)}
+              AND NOT EXISTS (SELECT 1 FROM {t['notification']} n WHERE n.occurrence_id = o.id AND n.rung = %(rung)s))
         SELECT o.id, o.commune_id, o.unit_id, o.assignee_id, o.directing_post_id, o.status, o.due_on,
                o.task_id, o.plan_id, o.period_key, left(tk.name, 200) AS task_name, u.name AS unit_name
-        FROM {t['occurrence']} o JOIN {t['task']} tk ON tk.id = o.task_id JOIN {t['unit']} u ON u.id = o.unit_id
-        WHERE {' AND '.join(where)}
-          AND NOT EXISTS (SELECT 1 FROM {t['notification']} n WHERE n.occurrence_id = o.id AND n.rung = %(rung)s)
+        FROM owed JOIN {t['occurrence']} o ON o.id = owed.id
+        JOIN {t['task']} tk ON tk.id = o.task_id JOIN {t['unit']} u ON u.id = o.unit_id
     """, {"open": list(OPEN_STATUSES), "limit": limit, "later": later, "rung": rung["key"],
           "communes": list(communes.get("only") or communes.get("exclude") or [])})
     return cursor.rowcount
