@@ -42,28 +42,29 @@ def rows_build(failed: set[str]) -> tuple[list[list[str]], list[str]]:
 
     sweep = load("sweep")
     if sweep:
-        first, base = sweep["figure"], sweep["baseline"]
-        if first.get("finished"):
-            figure = (f"{fmt(first['seconds'], 1)} s for {fmt(first['notifications'])} notifications "
-                      f"({fmt(first['occurrences_notified'])} occurrences)")
-        else:
-            figure = f"not finished in {fmt(first.get('cancelled_after_seconds'))} s (cancelled)"
-        rows.append(["Escalation sweep, first sweep over "
-                     f"{fmt(sweep['open_occurrences'])} open occurrences", figure,
+        daily, catch_up, base = sweep["figure"], sweep.get("catch_up") or {}, sweep["baseline"]
+
+        def done(run: dict) -> str:
+            if not run.get("finished"):
+                return f"not finished in {fmt(run.get('cancelled_after_seconds'))} s (cancelled)"
+            return (f"{fmt(run['seconds'], 2)} s for {fmt(run['notifications'])} notifications "
+                    f"({fmt(run['occurrences_notified'])} occurrences)")
+
+        rows.append([f"Escalation sweep, daily, over {fmt(sweep['open_occurrences'])} open occurrences", done(daily),
+                     "—", "—", "≤ 10 s", yes(daily.get("finished") and daily["seconds"] <= 10)])
+        rows.append([f"Escalation sweep, catch-up ({catch_up.get('communes_without_history', '?')} communes' "
+                     "history removed)", done(catch_up) + (f", {fmt(catch_up.get('ms_per_notification'), 3)} ms a "
+                                                          "notification" if catch_up.get("ms_per_notification") else ""),
                      f"fire_due_timers: {fmt(base.get('ms_per_notification'), 1)} ms a notification "
                      f"({base['fired']} fired)",
-                     f"{fmt(sweep.get('ratio'), 1)}×" if sweep.get("ratio") else "—", "≤ 10 s and ≥ 50×",
-                     yes(sweep["targets"]["met"])])
-        daily = sweep["daily"]
-        if daily.get("finished"):
-            rows.append(["Escalation sweep, daily (on the history)", f"{fmt(daily['seconds'], 2)} s for "
-                         f"{fmt(daily['notifications'])} notifications", "—", "—", "—", "—"])
-        if not sweep["targets"]["met"] and first.get("finished"):
-            short = []
-            if first["seconds"] > 10:
-                short.append(f"{first['seconds'] / 10:.1f}× the 10 s allowed")
-            if sweep.get("ratio") and sweep["ratio"] < 50:
-                short.append(f"{sweep['ratio']}× faster than the baseline, not 50×")
+                     f"{fmt(sweep.get('ratio'), 1)}×" if sweep.get("ratio") else "—", "≥ 50×",
+                     yes(bool(sweep.get("ratio")) and sweep["ratio"] >= 50)])
+        short = []
+        if daily.get("finished") and daily["seconds"] > 10:
+            short.append(f"the daily sweep took {daily['seconds'] / 10:.1f}× the 10 s allowed")
+        if sweep.get("ratio") and sweep["ratio"] < 50:
+            short.append(f"{sweep['ratio']}× faster than the baseline, not 50×")
+        if short:
             notes.append("Sweep: " + "; ".join(short) + ".")
     else:
         missing("sweep", "Escalation sweep over the open occurrences", "≤ 10 s and ≥ 50×")

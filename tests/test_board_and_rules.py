@@ -129,14 +129,29 @@ def test_communes_whose_rules_agree_today_are_swept_in_one_query_per_rung(thanh_
     assert offsets == sorted(offsets)
 
 
-def test_board_counts_everything_overdue_even_beyond_the_rows_shown(people, active, thanh_mien, monkeypatch):
+def test_board_counts_everything_overdue_even_beyond_the_rows_shown(people, active, thanh_mien):
     import workflow.board as board
     from workflow.models import OPEN_STATUSES
 
     today = date(2025, 12, 31)
     overdue = Occurrence.objects.filter(commune=thanh_mien, status__in=OPEN_STATUSES, due_on__lt=today).count()
     assert overdue > 2
-    monkeypatch.setattr(board, "BOARD_LIMIT", 2)
-    result = board.board_get(commune=thanh_mien, filters=board.BoardFilters(), today=today)
-    assert len(result["rows"]) == 2 and result["truncated"]
+    result = board.board_get(commune=thanh_mien, filters=board.BoardFilters(), today=today, page_size=2)
+    assert len(result["rows"]) == 2 and result["page"].has_next and not result["page"].has_previous
     assert result["counts"]["overdue"] == overdue
+    second = board.board_get(commune=thanh_mien, filters=board.BoardFilters(), today=today, page=2, page_size=2)
+    assert second["page"].has_previous and not {r.pk for r in second["rows"]} & {r.pk for r in result["rows"]}
+
+
+def test_the_board_pages_keep_the_filters_and_refuse_nonsense_gently(login, people, active, thanh_mien):
+    from workflow.paging import PAGE_SIZE
+
+    client = login(people["party_office"])
+    with time_machine.travel(date(2026, 6, 30), tick=False):
+        first = client.get(reverse("board", args=[thanh_mien.slug]), {"plan_id": active.pk}).content.decode()
+        shown = first.count("data-occurrence=")
+        assert 0 < shown <= PAGE_SIZE
+        if shown == PAGE_SIZE:
+            assert f"plan_id={active.pk}" in first and "page=2" in first
+        odd = client.get(reverse("board", args=[thanh_mien.slug]), {"page": "abc"})
+        assert odd.status_code == 200 and odd.content.decode().count("data-occurrence=") == shown

@@ -9,9 +9,9 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from notifications.models import Notification
 from workflow.calendars import commune_calendar_get
 from workflow.models import OPEN_STATUSES, Occurrence
+from workflow.paging import PAGE_SIZE, page_rows_get
 from workflow.selectors import DUE_SOON_DAYS, urgency_of
 
-BOARD_LIMIT = 300
 
 
 @dataclass(frozen=True)
@@ -23,8 +23,8 @@ class BoardFilters:
     min_working_days_overdue: int | None = None
 
 
-def board_get(*, commune, filters: BoardFilters, today: date) -> dict:
-    """Rows soonest-due first and their counts; a fixed number of queries whatever the size."""
+def board_get(*, commune, filters: BoardFilters, today: date, page: int = 1, page_size: int = PAGE_SIZE) -> dict:
+    """One page of rows, most overdue first, and the counts of all; a fixed number of queries whatever the size."""
     calendar = commune_calendar_get(commune_id=commune.pk)
     queryset = Occurrence.objects.filter(commune=commune, status__in=OPEN_STATUSES,
                                          due_on__lte=today + timedelta(days=DUE_SOON_DAYS))
@@ -40,15 +40,16 @@ def board_get(*, commune, filters: BoardFilters, today: date) -> dict:
         queryset = queryset.filter(
             due_on__lte=calendar.working_days_add(start=today, days=-filters.min_working_days_overdue))
     latest_rung = Notification.objects.filter(occurrence=OuterRef("pk")).order_by("-created_at", "-pk").values("rung")[:1]
-    rows = list(queryset.select_related("task", "unit", "plan", "directing_post", "assignee")
-                .annotate(rung=Subquery(latest_rung)).order_by("due_on", "pk")[:BOARD_LIMIT])
+    rows, page_info = page_rows_get(
+        queryset=queryset.select_related("task", "unit", "plan", "directing_post", "assignee")
+        .annotate(rung=Subquery(latest_rung)).order_by("due_on", "pk"), number=page, size=page_size)
     for row in rows:
         row.urgency = urgency_of(due_on=row.due_on, today=today)
         row.working_days_overdue = max(0, calendar.working_days_between(start=row.due_on, end=today))
     # Counted over everything the filters match, not only the rows shown.
     counts = queryset.aggregate(overdue=Count("pk", filter=Q(due_on__lt=today)),
                                 due_soon=Count("pk", filter=Q(due_on__gte=today)))
-    return {"rows": rows, "counts": counts, "truncated": len(rows) == BOARD_LIMIT}
+    return {"rows": rows, "counts": counts, "page": page_info}
 
 
 def board_choices_get(*, commune) -> dict:

@@ -102,6 +102,7 @@ def board(request, slug: str):
 
     from roles.models import Role
     from workflow.board import BoardFilters, board_choices_get, board_get
+    from workflow.paging import page_number_get
 
     commune = get_object_or_404(Commune, slug=slug)
     allowed = request.user.is_superuser or request.user.role_grants.filter(
@@ -109,7 +110,8 @@ def board(request, slug: str):
     if not allowed:
         raise PermissionDenied
     filters = BoardFilters(**{name: _int_or_none(request.GET.get(name)) for name in BoardFilters.__dataclass_fields__})
+    page = page_number_get(request.GET.get("page"))
     context = {"commune": commune, "filters": filters, **board_get(commune=commune, filters=filters,
-                                                                   today=timezone.localdate()),
+                                                                   today=timezone.localdate(), page=page),
                **board_choices_get(commune=commune)}
     return render(request, "workflow/board.html", context)

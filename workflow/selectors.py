@@ -70,15 +70,23 @@ def my_work_get(*, user: User, today: date | None = None) -> dict:
     return {"rows": rows, "counts": counts, "total": len(rows)}
 
 
-def unit_queue_get(*, user: User, unit_id: int, today: date | None = None) -> dict:
+def unit_queue_get(*, user: User, unit_id: int, today: date | None = None, page: int = 1) -> dict:
+    """One page of the unit's open work, soonest due first, and the counts of all of it."""
+    from django.db.models import Count, Q
+
+    from workflow.paging import page_rows_get
+
     today = today or timezone.localdate()
     queryset = occurrences_visible(user=user, queryset=Occurrence.objects.filter(unit_id=unit_id,
                                                                                  status__in=OPEN_STATUSES))
-    rows = list(_with_related(queryset).order_by("due_on", "pk")[:500])
+    rows, page_info = page_rows_get(queryset=_with_related(queryset).order_by("due_on", "pk"), number=page)
     for row in rows:
         row.urgency = urgency_of(due_on=row.due_on, today=today)
-    return {"rows": rows, "counts": {key: sum(1 for r in rows if r.urgency == key)
-                                     for key in ("overdue", "due_soon", "on_time")}}
+    soon = today + timedelta(days=DUE_SOON_DAYS)
+    counts = queryset.aggregate(overdue=Count("pk", filter=Q(due_on__lt=today)),
+                                due_soon=Count("pk", filter=Q(due_on__gte=today, due_on__lte=soon)),
+                                on_time=Count("pk", filter=Q(due_on__gt=soon)))
+    return {"rows": rows, "counts": counts, "page": page_info}
 
 
 @dataclass(frozen=True)

@@ -45,8 +45,10 @@ def unit_queue(request, unit_id: int):
         and request.user.role_grants.filter(role__in=COMMUNE_WIDE_VIEWERS, commune=unit.commune).exists())
     if not may_see:
         raise PermissionDenied
-    return render(request, "workflow/unit_queue.html", {"unit": unit, **unit_queue_get(user=request.user,
-                                                                                          unit_id=unit_id)})
+    from workflow.paging import page_number_get
+
+    return render(request, "workflow/unit_queue.html", {"unit": unit, **unit_queue_get(
+        user=request.user, unit_id=unit_id, page=page_number_get(request.GET.get("page")))})
 
 
 def _actions(request, occurrence: Occurrence) -> dict:
