@@ -57,7 +57,9 @@ def _due_create(cursor, *, rung: dict, limit: date, later: date | None, communes
         JOIN {t['task']} tk ON tk.id = o.task_id JOIN {t['unit']} u ON u.id = o.unit_id
     """, {"open": list(OPEN_STATUSES), "limit": limit, "later": later, "rung": rung["key"],
           "communes": list(communes.get("only") or communes.get("exclude") or [])})
-    return cursor.rowcount
+    count = cursor.rowcount
+    cursor.execute("ANALYZE sweep_due")
+    return count
 
 
 def _recipients_create(cursor, *, rung: dict, today: date, digest_only: set[str]) -> None:
@@ -95,6 +97,7 @@ def _recipients_create(cursor, *, rung: dict, today: date, digest_only: set[str]
             "today": today, "assigned": OccurrenceStatus.ASSIGNED, "party_office": Role.PARTY_OFFICE,
             "inspection": Role.INSPECTION})
         cursor.execute("DELETE FROM sweep_to WHERE person_id IS NULL")
+    cursor.execute("ANALYZE sweep_to")  # temporary tables get no statistics unless asked
 
 
 def _notifications_insert(cursor, *, rung: dict, kind: str, message_key: str) -> tuple[uuid.UUID, uuid.UUID]:
@@ -142,12 +145,15 @@ def _notified_get(cursor, *, batches: tuple[uuid.UUID, uuid.UUID], rung: dict) -
     recorded = cursor.fetchone()[0]
     if not recorded:
         return [], {}, 0
+    # Grouped once and joined: the temporary tables have no index, so no per-row subquery over them.
     cursor.execute(f"""
         SELECT d.id, d.commune_id, d.unit_id, d.unit_name, d.plan_id, d.task_id, d.period_key, d.due_on,
-               d.status, d.assignee_id, d.directing_post_id, d.task_name,
-               (SELECT array_agg(DISTINCT s.position) FROM sweep_to s WHERE s.occurrence_id = d.id)
+               d.status, d.assignee_id, d.directing_post_id, d.task_name, s.positions
         FROM sweep_due d
-        WHERE d.id IN (SELECT occurrence_id FROM {t['notification']} WHERE batch = ANY(%s))
+        JOIN (SELECT occurrence_id, array_agg(DISTINCT position) AS positions FROM sweep_to GROUP BY 1) s
+          ON s.occurrence_id = d.id
+        JOIN (SELECT DISTINCT occurrence_id FROM {t['notification']} WHERE batch = ANY(%s)) n
+          ON n.occurrence_id = d.id
         ORDER BY d.id
     """, [list(batches)])
     rows, told = [], {}
