@@ -25,29 +25,45 @@ OUT = RESULTS / "explain"
 
 
 class Capture:
-    def __init__(self):
+    """Keeps the SELECTs on the large tables. With `in_place`, also every statement that reads them
+    (temporary tables, INSERT … SELECT), explained just before it runs, inside a savepoint rolled
+    back: the set-based sweep's statements depend on the temporary tables the one before made."""
+
+    EXPLAINABLE = ("SELECT", "WITH", "INSERT", "UPDATE", "DELETE", "CREATE TEMP TABLE")
+
+    def __init__(self, *, in_place: bool = False):
         self.queries: list[tuple[str, tuple, float]] = []
+        self.in_place = in_place
+        self.plans: dict[tuple[str, str], str] = {}
 
     def __call__(self, execute, sql, params, many, context):
+        head = sql.lstrip().upper()
+        wanted = not many and any(t in sql for t in LARGE) and len(sql) < 200_000 and (
+            head.startswith("SELECT") or (self.in_place and head.startswith(self.EXPLAINABLE)))
+        if wanted and self.in_place:
+            cursor = context["cursor"]
+            cursor.execute("SAVEPOINT bench_explain")
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+            self.plans[(sql, repr(params))] = "\n".join(row[0] for row in cursor.fetchall())
+            cursor.execute("ROLLBACK TO SAVEPOINT bench_explain")
         started = time.perf_counter()
         try:
             return execute(sql, params, many, context)
         finally:
-            if not many and sql.lstrip().upper().startswith("SELECT") and any(t in sql for t in LARGE) \
-                    and len(sql) < 200_000:
+            if wanted:
                 self.queries.append((sql, params, time.perf_counter() - started))
 
 
-def captured(run) -> list[tuple[str, tuple, float]]:
+def captured(run, *, in_place: bool = False) -> list[tuple[str, tuple, float]] | Capture:
     from django.db import connection
 
-    capture = Capture()
+    capture = Capture(in_place=in_place)
     with connection.execute_wrapper(capture):
         run()
-    return capture.queries
+    return capture if in_place else capture.queries
 
 
-def explain_write(*, name: str, queries: list, note: str) -> dict:
+def explain_write(*, name: str, queries: list, note: str, plans: dict | None = None) -> dict:
     from django.db import connection
 
     OUT.mkdir(parents=True, exist_ok=True)
@@ -61,8 +77,10 @@ def explain_write(*, name: str, queries: list, note: str) -> dict:
     summary = []
     with rolled_back(), connection.cursor() as cursor:
         for index, (sql, params, seconds) in enumerate(unique, 1):
-            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
-            plan = "\n".join(row[0] for row in cursor.fetchall())
+            plan = (plans or {}).get((sql, repr(params)))
+            if plan is None:
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+                plan = "\n".join(row[0] for row in cursor.fetchall())
             executed = next((line for line in plan.splitlines() if line.startswith("Execution Time")), "")
             readable = cursor.mogrify(sql, params) if params else sql
             if isinstance(readable, bytes):
@@ -115,7 +133,8 @@ def main() -> None:
         with rolled_back():
             escalations_run(now=now)
 
-    report["sweep_daily"] = explain_write(name="sweep_daily", queries=captured(sweep),
+    capture = captured(sweep, in_place=True)
+    report["sweep_daily"] = explain_write(name="sweep_daily", queries=capture.queries, plans=capture.plans,
                                           note=f"escalations_run(now={now.isoformat()}) on the generated history")
     office = User.objects.get(pk=entry["party_office"].user_id)
     plan = Plan.objects.get(commune__slug=entry["party_office"].commune_slug)

@@ -939,10 +939,11 @@ def main() -> None:
     indexes_restore()
     log("vacuum and analyze")
     with connection.cursor() as cursor:
-        for table in (*BULK_TABLES, "sauro_workflow_extensionrequest", "roles_user", "roles_unit", "roles_post",
-                      "roles_postholding", "roles_rolegrant", "tasks_task", "tasks_task_lead_units",
-                      "tasks_task_supporting_units", "audit_auditchain", "roles_commune", "tasks_plan"):
-            cursor.execute(f"VACUUM (ANALYZE) {table}")
+        # Every table the load touched: a table left with the statistics of its empty self gets plans
+        # made for a few rows (a sequential scan of half a million indicator targets, for one).
+        cursor.execute("SELECT relname FROM pg_stat_user_tables WHERE n_mod_since_analyze > 0 OR last_analyze IS NULL")
+        for (table,) in cursor.fetchall():
+            cursor.execute(f'VACUUM (ANALYZE) "{table}"')
     scale = next((name for name, count in SCALES.items() if count == target), f"{target} communes")
     state_set("scale", scale)
     state_set("complete", True)

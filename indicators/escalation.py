@@ -23,7 +23,8 @@ from django.urls import reverse
 from indicators.models import OPEN_FIGURE_STATUSES, FigureNotice, FigureStatus, IndicatorFigure
 from indicators.periods import period_label
 from notifications.services import NotificationDraft, notifications_record
-from roles.models import Commune, PostHolding, Role, RoleGrant, User
+from roles.models import Commune, User
+from workflow.recipients import RungRecipients
 
 _MESSAGES = {"due": "figure_due_today"}
 
@@ -48,46 +49,18 @@ def _due_figures(*, rung: dict, limit: date, later: date | None, communes: dict)
         "indicator_id", "indicator__name", "indicator__directing_post_id", "unit__name"))
 
 
-class _Recipients:
-    """Who each role is today, read once per rung in a fixed number of queries."""
-
-    def __init__(self, *, figures: list[dict], today: date):
-        units = {f["unit_id"] for f in figures}
-        posts = {f["indicator__directing_post_id"] for f in figures if f["indicator__directing_post_id"]}
-        communes = {f["commune_id"] for f in figures}
-        current = PostHolding.objects.filter(started_on__lte=today).exclude(ended_on__lt=today)
-        self.head = dict(current.filter(post__unit_id__in=units, post__is_unit_head=True)
-                         .values_list("post__unit_id", "person_id"))
-        self.directing = dict(current.filter(post_id__in=posts).values_list("post_id", "person_id"))
-        self.by_role: dict[tuple[int, str], list[int]] = defaultdict(list)
-        grants = RoleGrant.objects.filter(commune_id__in=communes, role__in=[Role.PARTY_OFFICE, Role.INSPECTION],
-                                          person__is_active=True)
-        for commune_id, role, person_id in grants.values_list("commune_id", "role", "person_id"):
-            self.by_role[(commune_id, role)].append(person_id)
-
-    def of(self, *, figure: dict, who: str) -> list[int]:
-        head = self.head.get(figure["unit_id"])
-        if who == "person":
-            person = figure["submitted_by_id"] if figure["status"] == FigureStatus.RETURNED else None
-            person = person or head
-            return [person] if person else []
-        if who == "unit_head":
-            return [head] if head else []
-        if who == "directing":
-            person = self.directing.get(figure["indicator__directing_post_id"])
-            return [person] if person else []
-        if who in ("party_office", "inspection"):
-            return self.by_role[(figure["commune_id"], who)]
-        return []
+def _person(figure: dict) -> int | None:
+    """Whoever submitted a returned figure; otherwise nobody (the unit head answers)."""
+    return figure["submitted_by_id"] if figure["status"] == FigureStatus.RETURNED else None
 
 
-def _notices_claim(*, rung: dict, figures: list[dict], recipients: _Recipients) -> list[tuple[FigureNotice, str]]:
+def _notices_claim(*, rung: dict, figures: list[dict], recipients: RungRecipients) -> list[tuple[FigureNotice, str]]:
     """Insert the (figure, rung, recipient) keys; return only the new ones, each with who they are."""
     batch = uuid.uuid4()
     rows, roles = [], {}
     for figure in figures:
         for who in rung["to"]:
-            for person_id in recipients.of(figure=figure, who=who):
+            for person_id in recipients.of(row=figure, who=who, person=_person(figure)):
                 if (figure["pk"], person_id) not in roles:
                     roles[(figure["pk"], person_id)] = who
                     rows.append(FigureNotice(figure_id=figure["pk"], rung=rung["key"], recipient_id=person_id,
@@ -149,7 +122,8 @@ def figure_escalations_sweep(*, today: date, report) -> None:
         if not figures:
             continue
         by_pk = {figure["pk"]: figure for figure in figures}
-        claimed = _notices_claim(rung=rung, figures=figures, recipients=_Recipients(figures=figures, today=today))
+        recipients = RungRecipients(rows=figures, today=today, directing_key="indicator__directing_post_id")
+        claimed = _notices_claim(rung=rung, figures=figures, recipients=recipients)
         if not claimed:
             continue
         recorded = _record(rung=rung, claimed=claimed, by_pk=by_pk)

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import get_language
 
 from roles.models import Unit, User
 from roles.policy import communes_visible
 from roles.selectors import unit_heads_get
 from roles.unitnames import COLLECTIVES
-from tasks.models import Plan, Task
+from tasks.models import IndicatorTarget, Plan, Task
 from tasks.sixro import LeadFacts, SixRo, TaskFacts, six_ro_check, six_ro_summarise
 
 
@@ -48,11 +48,17 @@ def _reason_text(reason) -> str:
     return reason or ""
 
 
+def _units_by_name(relation: str) -> Prefetch:
+    # The models' default orderings go through plan and commune: a join over every commune of the
+    # country for rows that all belong to one plan.
+    return Prefetch(relation, queryset=Unit.objects.order_by("name"))
+
+
 def plan_six_ro_get(*, plan: Plan) -> PlanSixRo:
     """Every task of the plan with its "6 rõ" verdict, in a fixed number of queries."""
     tasks = list(
         Task.objects.filter(plan=plan).select_related("group", "directing_post").prefetch_related(
-            "lead_units", "supporting_units"
+            _units_by_name("lead_units"), _units_by_name("supporting_units")
         ).order_by("position")
     )
     lead_ids = {unit.pk for task in tasks for unit in task.lead_units.all()}
@@ -113,7 +119,9 @@ def plan_page_get(*, plan: Plan) -> dict:
     six_ro = plan_six_ro_get(plan=plan)
     groups = list(RowGroup.objects.filter(plan=plan).order_by("position"))
     indicators = list(
-        Indicator.objects.filter(plan=plan).prefetch_related("targets", "monitoring_units").order_by("position")
+        Indicator.objects.filter(plan=plan).prefetch_related(
+            Prefetch("targets", queryset=IndicatorTarget.objects.order_by("year")), _units_by_name("monitoring_units")
+        ).order_by("position")
     )
     years = sorted({target.year for indicator in indicators for target in indicator.targets.all()})
     for indicator in indicators:

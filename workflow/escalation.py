@@ -21,9 +21,9 @@ from django.utils import timezone
 
 from notifications.models import Notification
 from notifications.services import NotificationDraft, deliveries_queue, notifications_record
-from roles.models import PostHolding, Role, RoleGrant
 from workflow.calendar import calendar_build
 from workflow.models import OPEN_STATUSES, EscalationPolicy, Occurrence, OccurrenceStatus, SweepRun, escalation_rungs_default
+from workflow.recipients import RungRecipients
 
 IMMEDIATE_EMAILS_PER_PERSON = 3  # beyond this in one sweep, the rest wait for the daily digest
 _MESSAGES = {"due": "occurrence_due_today"}
@@ -137,40 +137,14 @@ def _due_occurrences(*, rung: dict, limit: date, later: date | None, communes: d
         "task__name", "task__number", "unit__name", "task_id", "plan_id", "period_key"))
 
 
-class _Recipients:
-    """Who each role is today, read once per sweep in a fixed number of queries."""
-
-    def __init__(self, *, occurrences: list[dict], today: date):
-        units = {o["unit_id"] for o in occurrences}
-        posts = {o["directing_post_id"] for o in occurrences if o["directing_post_id"]}
-        communes = {o["commune_id"] for o in occurrences}
-        current = PostHolding.objects.filter(started_on__lte=today).exclude(ended_on__lt=today)
-        self.head = dict(current.filter(post__unit_id__in=units, post__is_unit_head=True)
-                         .values_list("post__unit_id", "person_id"))
-        self.directing = dict(current.filter(post_id__in=posts).values_list("post_id", "person_id"))
-        self.by_role: dict[tuple[int, str], list[int]] = defaultdict(list)
-        grants = RoleGrant.objects.filter(commune_id__in=communes, role__in=[Role.PARTY_OFFICE, Role.INSPECTION],
-                                          person__is_active=True)
-        for commune_id, role, person_id in grants.values_list("commune_id", "role", "person_id"):
-            self.by_role[(commune_id, role)].append(person_id)
-
-    def of(self, *, occurrence: dict, who: str) -> list[int]:
-        head = self.head.get(occurrence["unit_id"])
-        if who == "person":
-            accepted = occurrence["status"] != OccurrenceStatus.ASSIGNED and occurrence["assignee_id"]
-            person = occurrence["assignee_id"] if accepted else head
-            return [person] if person else []
-        if who == "unit_head":
-            return [head] if head else []
-        if who == "directing":
-            person = self.directing.get(occurrence["directing_post_id"])
-            return [person] if person else []
-        if who in ("party_office", "inspection"):
-            return self.by_role[(occurrence["commune_id"], who)]
-        return []
+def _person(occurrence: dict) -> int | None:
+    """The staff member once the work is accepted; before that, nobody (the unit head answers)."""
+    accepted = occurrence["status"] != OccurrenceStatus.ASSIGNED and occurrence["assignee_id"]
+    return occurrence["assignee_id"] if accepted else None
 
 
-def _drafts(*, rung: dict, occurrences: list[dict], recipients: _Recipients) -> list[tuple[NotificationDraft, str]]:
+def _drafts(*, rung: dict, occurrences: list[dict],
+            recipients: RungRecipients) -> list[tuple[NotificationDraft, str]]:
     from roles.models import Commune, User
 
     drafts = []
@@ -178,7 +152,7 @@ def _drafts(*, rung: dict, occurrences: list[dict], recipients: _Recipients) -> 
         params = {"task": occurrence["task__name"][:200], "unit": occurrence["unit__name"],
                   "due_on": occurrence["due_on"].isoformat()}
         for who in rung["to"]:
-            for person_id in dict.fromkeys(recipients.of(occurrence=occurrence, who=who)):
+            for person_id in dict.fromkeys(recipients.of(row=occurrence, who=who, person=_person(occurrence))):
                 drafts.append((NotificationDraft(
                     recipient=User(pk=person_id), commune=Commune(pk=occurrence["commune_id"]),
                     occurrence=Occurrence(pk=occurrence["pk"]), rung=rung["key"], kind="escalation" if rung["offset"] > 0
@@ -259,7 +233,8 @@ def _rung_record(*, rung: dict, limit: date, later: date | None, communes: dict,
     occurrences = _due_occurrences(rung=rung, limit=limit, later=later, communes=communes)
     if not occurrences:
         return [], {}, 0, 0
-    drafts = _drafts(rung=rung, occurrences=occurrences, recipients=_Recipients(occurrences=occurrences, today=today))
+    recipients = RungRecipients(rows=occurrences, today=today, directing_key="directing_post_id")
+    drafts = _drafts(rung=rung, occurrences=occurrences, recipients=recipients)
     digest = notifications_record(rows=[draft for draft, who in drafts if who in DIGEST_ONLY])
     immediate = notifications_record(rows=[draft for draft, who in drafts if who not in DIGEST_ONLY])
     emails = _emails_queue(recorded=immediate)
