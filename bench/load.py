@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import ROOT, data_size, django_setup, result_write  # noqa: E402
 
+SATURATED_P95_MS = 2000  # stepping stops here: the machine is saturated
 STEPS = (1, 2, 4, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256)
 P95_MAX_MS = 200
 
@@ -121,10 +122,12 @@ def main() -> None:
             steps.append(result)
             print(f"{users} users: {result['rps']} req/s, p95 {result['p95_ms']} ms, "
                   f"{result['failures']} failures", flush=True)
-            if result["p95_ms"] > P95_MAX_MS or result["failures"] > result["requests"] * 0.01:
+            # Go on past the target so the table shows where the machine saturates, not only the first miss.
+            if result["p95_ms"] > SATURATED_P95_MS or result["failures"] > result["requests"] * 0.01:
                 break
         passing = [s for s in steps if s["p95_ms"] <= P95_MAX_MS and s["failures"] <= s["requests"] * 0.01]
         best = max(passing, key=lambda s: s["rps"]) if passing else None
+        peak = max(steps, key=lambda s: s["rps"])
         at = best["users"] if best else steps[0]["users"]
         floor = step_run(port=args.port, users=at, seconds=args.step_seconds, users_path=path, user_class="FloorUser")
         print(f"baseline (floor page), {at} users: {floor['rps']} req/s, p95 {floor['p95_ms']} ms", flush=True)
@@ -135,10 +138,11 @@ def main() -> None:
         os.unlink(path)
     result_write("load", {
         "what": "mixed reads (my work, unit queue, task page, plan page, board, healthz) from locust on loopback "
-                f"against gunicorn with {workers} sync workers; users stepped until p95 > {P95_MAX_MS} ms",
+                f"against gunicorn with {workers} sync workers; users stepped until p95 > {SATURATED_P95_MS} ms",
         "gunicorn_workers": workers,
         "figure": {"rps_with_p95_within_200ms": best["rps"] if best else 0.0,
                    "users": best["users"] if best else None, "p95_ms": best["p95_ms"] if best else None},
+        "peak": {key: peak[key] for key in ("users", "rps", "p50_ms", "p95_ms")},
         "steps": steps,
         "baseline": {"what": "the same users on the signed-in page with no data of its own (bench/urls.py)",
                      "users": floor["users"], "rps": floor["rps"], "p95_ms": floor["p95_ms"]},

@@ -135,7 +135,10 @@ def rows_build(failed: set[str]) -> tuple[list[list[str]], list[str]]:
         figure, base = load_result["figure"], load_result["baseline"]
         rows.append([f"Mixed reads, gunicorn {load_result['gunicorn_workers']} workers, locust on loopback",
                      f"{fmt(figure['rps_with_p95_within_200ms'], 1)} req/s with p95 ≤ 200 ms "
-                     f"({figure['users']} users, p95 {fmt(figure['p95_ms'])} ms)",
+                     f"({figure['users']} users, p95 {fmt(figure['p95_ms'])} ms)"
+                     + (f"; peak {fmt(load_result['peak']['rps'], 1)} req/s at {load_result['peak']['users']} users "
+                        f"(p50 {fmt(load_result['peak']['p50_ms'])} ms, p95 {fmt(load_result['peak']['p95_ms'])} ms)"
+                        if load_result.get("peak") else ""),
                      f"empty signed-in page: {fmt(base['rps'], 1)} req/s at {base['users']} users",
                      f"{fmt(load_result.get('ratio'), 2)}× the floor", "report it", "—"])
     else:
