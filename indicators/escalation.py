@@ -37,13 +37,10 @@ def _message_key(rung: dict) -> str:
 
 def _due_figures(*, rung: dict, limit: date, later: date | None, communes: dict) -> list[dict]:
     already = FigureNotice.objects.filter(figure=OuterRef("pk"), rung=rung["key"])
-    queryset = IndicatorFigure.objects.filter(status__in=OPEN_FIGURE_STATUSES, due_on__lte=limit)
-    if "only" in communes:
-        queryset = queryset.filter(commune_id__in=communes["only"])
-    elif communes.get("exclude"):
-        queryset = queryset.exclude(commune_id__in=communes["exclude"])
-    if later is not None:
-        queryset = queryset.filter(due_on__gt=later)
+    from workflow.escalation import step_window
+
+    queryset = step_window(queryset=IndicatorFigure.objects.filter(status__in=OPEN_FIGURE_STATUSES), limit=limit,
+                           later=later, communes=communes)
     return list(queryset.filter(~Exists(already)).values(
         "pk", "commune_id", "unit_id", "status", "due_on", "submitted_by_id", "plan_id", "period_key",
         "indicator_id", "indicator__name", "indicator__directing_post_id", "unit__name"))

@@ -122,15 +122,22 @@ def sweep_steps_get(*, today: date) -> list[tuple[dict, date, date | None, dict]
     return steps
 
 
-def _due_occurrences(*, rung: dict, limit: date, later: date | None, communes: dict) -> list[dict]:
-    already = Notification.objects.filter(occurrence=OuterRef("pk"), rung=rung["key"])
-    queryset = Occurrence.objects.filter(status__in=OPEN_STATUSES, due_on__lte=limit)
+def step_window(*, queryset, limit: date, later: date | None, communes: dict):
+    """Rows of a sweep step: due by `limit`, after `later` (a later reminder's start), in its communes."""
+    queryset = queryset.filter(due_on__lte=limit)
     if "only" in communes:
         queryset = queryset.filter(commune_id__in=communes["only"])
     elif communes.get("exclude"):
         queryset = queryset.exclude(commune_id__in=communes["exclude"])
     if later is not None:
         queryset = queryset.filter(due_on__gt=later)
+    return queryset
+
+
+def _due_occurrences(*, rung: dict, limit: date, later: date | None, communes: dict) -> list[dict]:
+    already = Notification.objects.filter(occurrence=OuterRef("pk"), rung=rung["key"])
+    queryset = step_window(queryset=Occurrence.objects.filter(status__in=OPEN_STATUSES), limit=limit, later=later,
+                           communes=communes)
     # Most overdue first: a person's few immediate emails are about the oldest work (see _emails_queue).
     return list(queryset.filter(~Exists(already)).order_by("due_on", "pk").values(
         "pk", "commune_id", "unit_id", "assignee_id", "directing_post_id", "status", "due_on",
